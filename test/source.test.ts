@@ -132,8 +132,9 @@ describe('loadSource', () => {
   it('missing path and directories name the path', async () => {
     const missing = join(dir, 'nope.yml');
     const e = await errAsync(loadSource(missing));
-    expect(e.message).toBe(`${missing}: no such file`);
-    expect(e.stack).toBeDefined();
+    expect(e.message).toBe('no such file');
+    expect(e.file).toBe(missing);
+    expect(e.format()).toBe(`${missing}: no such file`);
     const sub = join(dir, 'sub.yml');
     mkdirSync(sub);
     expect((await errAsync(loadSource(sub))).message).toMatch(/is a directory/);

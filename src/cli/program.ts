@@ -1,0 +1,145 @@
+import { createRequire } from 'node:module';
+import { Command, CommanderError, Option } from 'commander';
+import { processIo, reportError, type Io } from './output.js';
+import type { TransformMeta } from '../transforms/types.js';
+
+const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/**
+ * Builds the commander program. Every command's action imports its module lazily, so the
+ * start-up path loads commander and nothing else.
+ */
+export function buildProgram(io: Io, setExit: (code: number) => void, fixes: readonly TransformMeta[] = []): Command {
+  const program = new Command('composemod')
+    .description(
+      'Codemods for Docker Compose: extract one shared base from duplicated per-environment files,\n' +
+        'apply selectable fixes, and review every change as a unified diff.',
+    )
+    .version(pkg.version, '-V, --version')
+    .option('--no-color', 'never colour the output (also: NO_COLOR=1)')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('config')
+    .description(
+      'print the merged model of one or more compose files in the normal form, like\n' +
+        '`docker compose config --no-interpolate`, offline and without a Docker engine',
+    )
+    .requiredOption('-f, --file <file>', 'compose file; repeat for overrides, in the order Compose gets them', collect)
+    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  composemod config -f compose.yaml -f compose.prod.yaml\n  composemod config -f docker-compose.yml --format json\n\nExit codes: 0 ok, 2 invalid input or a merge error Compose v2 would raise.',
+    )
+    .action(async (opts: { file: string[]; format: 'yaml' | 'json' }) => {
+      const { configCommand } = await import('./commands/config.js');
+      setExit(await configCommand(io, opts));
+    });
+
+  program
+    .command('extract')
+    .description(
+      'turn duplicated per-environment compose files into one shared base plus one small override\n' +
+        'per environment, verified equivalent for every environment before anything is written',
+    )
+    .argument('[dir]', 'directory holding the compose files', '.')
+    .option('--env <NAME=FILE>', 'name an environment and its file explicitly (repeat for each)', collect)
+    .addOption(
+      new Option('--layout <layout>', 'override: dev stays on plain `docker compose up`; per-env: base + one file per env').choices([
+        'override',
+        'per-env',
+      ]),
+    )
+    .option('--base <file>', 'name of the shared base file to write')
+    .option('--allow-reset', 'use !reset / !override (Compose >= 2.24.4) where that makes overrides smaller')
+    .option('--dry-run', 'print the diff of what would be written, write nothing')
+    .option('--check', 'write nothing; exit 1 if a migration is possible (for CI)')
+    .option('--json', 'print a machine-readable report')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  composemod extract --dry-run\n  composemod extract ./deploy --env dev=docker-compose.yml --env prod=docker-compose.prod.yml\n\nExit codes: 0 done (or nothing to do), 1 --check found a migration, 2 invalid input or verification failed (nothing written).',
+    )
+    .action(async (dir: string, opts: Record<string, unknown>, cmd: Command) => {
+      const { extractCommand } = await import('./commands/extract.js');
+      setExit(await extractCommand(io, { dir, ...opts, color: cmd.optsWithGlobals().color as boolean }));
+    });
+
+  const fix = program
+    .command('fix')
+    .description('apply selectable fixes to compose files (see `composemod list`); every fix edits by range and is idempotent')
+    .argument('[paths...]', 'compose files or directories (default: .)')
+    .option('--only <fixes>', 'run only these fixes (comma-separated; network fixes must be named here)')
+    .option('--skip <fixes>', 'skip these fixes (comma-separated)')
+    .option('--env <NAME=FILE[,FILE...]>', 'an environment as the ordered files Compose gets with -f (repeat)', collect)
+    .option('--dry-run', 'print the diff of what would change, write nothing')
+    .option('--check', 'write nothing; exit 1 if any fix would change something (for CI)')
+    .option('--json', 'print a machine-readable report (secret values masked)');
+  for (const meta of fixes) {
+    for (const o of meta.options) {
+      const kebab = o.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      const flag = o.type === 'boolean' ? `--${kebab}` : `--${kebab} <${o.placeholder ?? 'value'}>`;
+      const opt = new Option(flag, `[${meta.name}] ${o.description}`);
+      if (o.type === 'list') opt.argParser(collect);
+      fix.addOption(opt);
+    }
+  }
+  fix
+    .addHelpText(
+      'after',
+      '\nExamples:\n  composemod fix --dry-run\n  composemod fix --only pin-images --registry-lookup --digest\n  composemod fix --check .   # in CI\n\nExit codes: 0 done (or nothing to do), 1 --check found changes, 2 invalid input (nothing written).',
+    )
+    .action(async (paths: string[], opts: Record<string, unknown>, cmd: Command) => {
+      const { fixCommand } = await import('./commands/fix.js');
+      setExit(await fixCommand(io, paths, { ...opts, color: cmd.optsWithGlobals().color as boolean }));
+    });
+
+  program
+    .command('list')
+    .description('list every fix with a one-line description, its options and whether it needs the network')
+    .option('--json', 'machine-readable')
+    .action(async (opts: { json?: boolean }) => {
+      const { listCommand } = await import('./commands/list.js');
+      setExit(listCommand(io, opts));
+    });
+
+  return program;
+}
+
+/** Fix metadata is needed only to build the `fix` options; loading it costs the transforms. */
+async function fixMetas(argv: string[]): Promise<TransformMeta[]> {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  if (!words.some((w) => w === 'fix' || w === 'help')) return [];
+  const { transforms } = await import('../transforms/index.js');
+  return transforms.map((t) => t.meta);
+}
+
+/** Runs the CLI with the given arguments (without `node` and the script); returns the exit code. */
+export async function run(argv: string[], io: Io = processIo()): Promise<number> {
+  let code = 0;
+  try {
+    const program = buildProgram(
+      io,
+      (c) => {
+        code = c;
+      },
+      await fixMetas(argv),
+    );
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit 0; usage errors were already printed by commander
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    return reportError(io, e);
+  }
+}

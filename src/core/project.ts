@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { ComposemodError } from './errors.js';
+import { loadSource, parseSource, readTextSync, type ComposeSource } from './source.js';
+export { readText as loadText } from './source.js';
+import { toModel, assertComposeFile, isReset, isOverride } from './model.js';
+import { nodeAt } from './query.js';
+import { assertSchema } from './schema.js';
+
+/** A compose file loaded for a command: its source (text, format, AST) and raw model. */
+export interface LoadedFile {
+  path: string;
+  source: ComposeSource;
+  /** `toModel` of the file, checked to be a compose file (may hold RESET / Override). */
+  model: Record<string, unknown>;
+}
+
+/** 1-based line/col of the node at a model path, or of its deepest existing ancestor. */
+export function locate(source: ComposeSource, modelPath: readonly (string | number)[]): { line: number; col: number } | undefined {
+  for (let n = modelPath.length; n >= 0; n--) {
+    const hit = nodeAt(source, modelPath.slice(0, n));
+    // a mapping entry is located at its key, where a reader looks for it
+    const start = (hit?.pair?.key as { range?: [number, number] } | null | undefined)?.range?.[0] ?? hit?.range?.[0];
+    if (start !== undefined) return source.position(start);
+  }
+  return undefined;
+}
+
+/**
+ * The raw model of a parsed source, checked: a compose file (not a list, not some other YAML),
+ * and valid against the compose-spec schema (unknown keys, wrong types), with errors located
+ * at the offending line.
+ */
+export function toComposeModel(source: ComposeSource): Record<string, unknown> {
+  const where = (p: (string | number)[]) => locate(source, p);
+  const model = toModel(source);
+  assertComposeFile(model, source, where);
+  assertSchema(forSchema(model), source.path, where);
+  return model;
+}
+
+/** Loads, parses and checks one compose file. */
+export async function loadComposeFile(file: string): Promise<LoadedFile> {
+  const source = await loadSource(file);
+  return { path: file, source, model: toComposeModel(source) };
+}
+
+/** The model as the schema sees one file: `!reset` keys dropped, `!override` values unwrapped. */
+function forSchema(value: unknown): unknown {
+  if (isOverride(value)) return forSchema(value.value);
+  if (Array.isArray(value)) return value.filter((v) => !isReset(v)).map(forSchema);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (!isReset(v)) out[k] = forSchema(v);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * The `resolveExtendsFile` callback of the merge engine: loads the file named by
+ * `extends: { file: ... }`, relative to the file that extends.
+ */
+export function resolveExtendsFile(file: string, fromFile: string): Record<string, unknown> {
+  const target = path.resolve(path.dirname(fromFile), file);
+  let text: string;
+  try {
+    text = readTextSync(target);
+  } catch (e) {
+    if (!(e instanceof ComposemodError)) throw e;
+    throw new ComposemodError(`extends: cannot load "${file}": ${e.message}`, { file: fromFile });
+  }
+  return toComposeModel(parseSource(text, target));
+}
