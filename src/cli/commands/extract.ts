@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ComposemodError } from '../../core/errors.js';
+import { formatDiff } from '../../core/diff.js';
+import { writeChanges } from '../../core/save.js';
+import { loadSource, type ComposeSource } from '../../core/source.js';
+import { resolveExtendsFile } from '../../core/project.js';
+import { detectProject, parseComposeName, parseEnvSpecs, type Environment, type Family } from '../../core/discover.js';
+import { extract, type ExtractResult, type Layout } from '../../extract/extract.js';
+import { jsonReport, summaryText } from '../../extract/report.js';
+import { useColor, type Io } from '../output.js';
+
+export interface ExtractOptions {
+  /** Project directory (the positional argument; default: the current directory). */
+  dir?: string;
+  /** `NAME=FILE[,FILE...]`, repeatable. */
+  env?: string[];
+  layout?: Layout;
+  /** Path of the base file. */
+  base?: string;
+  allowReset?: boolean;
+  dryRun?: boolean;
+  check?: boolean;
+  json?: boolean;
+  color?: boolean;
+}
+
+/**
+ * `composemod extract [dir]`: one shared base plus one override per environment.
+ * Exit codes: 0 done or nothing to do, 1 with --check when a migration is possible,
+ * 2 bad input or a migration that cannot be done safely (nothing written).
+ */
+export async function extractCommand(io: Io, opts: ExtractOptions): Promise<number> {
+  if (opts.layout !== undefined && opts.layout !== 'override' && opts.layout !== 'per-env')
+    throw new ComposemodError(`invalid --layout "${String(opts.layout)}": use override or per-env`);
+  const dir = path.resolve(io.cwd, opts.dir ?? '.');
+  let environments: Environment[];
+  let family: Family;
+  let ext: '.yml' | '.yaml';
+  const detected: string[] = [];
+  if (opts.env?.length) {
+    environments = parseEnvSpecs(opts.env, io.cwd);
+    const named = environments.flatMap((e) => e.files).map((f) => parseComposeName(path.basename(f)));
+    const def = named.find((n) => n?.role === 'default');
+    family = def?.family ?? named.find((n) => n)?.family ?? (environments[0].files[0].includes('docker-compose') ? 'docker-compose' : 'compose');
+    ext = def?.ext ?? named.find((n) => n)?.ext ?? (environments[0].files[0].endsWith('.yml') ? '.yml' : '.yaml');
+    detected.push(`environments from --env: ${environments.map((e) => `${e.name} (${e.files.map((f) => rel(io, f)).join(' + ')})`).join(', ')}`);
+  } else {
+    const project = await detectProject(dir);
+    detected.push(...project.notes);
+    if (project.kind !== 'per-env') {
+      const reason =
+        project.kind === 'base+override'
+          ? 'the files are already a base+override layout; leaving them alone'
+          : project.kind === 'single'
+            ? 'a single environment: nothing to share'
+            : `no compose files in ${rel(io, dir)} (looked for compose.yaml, docker-compose.yml, compose.<env>.yaml, ...)`;
+      return finish(io, opts, { status: 'nothing-to-do', reason, environments: [], changes: [], linesBefore: 0, linesAfter: 0, notes: [] }, detected);
+    }
+    environments = project.environments;
+    family = project.family;
+    ext = project.ext;
+  }
+  const sources = new Map<string, ComposeSource>();
+  for (const e of environments) for (const f of e.files) if (!sources.has(f)) sources.set(f, await loadSource(f));
+  const result = extract({
+    dir: opts.env?.length ? commonDir(environments, dir) : dir,
+    environments,
+    sources,
+    family,
+    ext,
+    layout: opts.layout,
+    base: opts.base ? path.resolve(io.cwd, opts.base) : undefined,
+    exists: existsSync,
+    resolveExtendsFile,
+  });
+  return finish(io, opts, result, detected);
+}
+
+async function finish(io: Io, opts: ExtractOptions, result: ExtractResult, detected: string[]): Promise<number> {
+  const write = result.status === 'extracted' && !opts.dryRun && !opts.check;
+  if (write) await writeChanges(result.changes);
+  const ctx = { cwd: io.cwd, detected, written: write, allowReset: opts.allowReset };
+  if (opts.json) io.stdout.write(JSON.stringify(jsonReport(result, ctx), null, 2) + '\n');
+  else {
+    if (opts.dryRun && result.status === 'extracted')
+      io.stdout.write(formatDiff(result.changes, { cwd: io.cwd, color: useColor(io, opts.color) }));
+    const text = summaryText(result, ctx);
+    if (result.status === 'refused') io.stderr.write(text.replace(/^(?=not extracted)/m, 'composemod: '));
+    else io.stdout.write(text);
+  }
+  if (result.status === 'refused') return 2;
+  if (opts.check) return result.status === 'extracted' ? 1 : 0;
+  return 0;
+}
+
+function rel(io: Io, p: string): string {
+  return path.relative(io.cwd, p).split(path.sep).join('/') || p;
+}
+
+/** With --env, new files go beside the environment files (their common directory). */
+function commonDir(envs: Environment[], fallback: string): string {
+  const dirs = new Set(envs.flatMap((e) => e.files.map((f) => path.dirname(f))));
+  return dirs.size === 1 ? [...dirs][0] : fallback;
+}

@@ -1,0 +1,335 @@
+/**
+ * Project discovery: which compose files in a directory make up which environments.
+ * Shared by `extract` and `fix`.
+ *
+ * Names (case-sensitive, `.yml` or `.yaml`):
+ *   default   compose.yaml, docker-compose.yml                 (what `docker compose` loads)
+ *   override  compose.override.yaml, docker-compose.override.yml (auto-loaded after the default)
+ *   env       compose.<env>.yaml, docker-compose.<env>.yml, docker-compose-<env>.yml,
+ *             compose-<env>.yml, <env>.compose.yml, <env>.docker-compose.yml
+ *
+ * Classification of the named files, by content (`classifyFiles`, pure):
+ *   - An `override` file beside the default file is a base+override layout (Compose's own).
+ *   - An env file is *override-like* relative to the default file when a service it shares
+ *     with the default file cannot run alone (no image, build or extends of its own), or when
+ *     at most 20% of its leaf values restate the default file's values at the same path and
+ *     it has less than half as many values (an override states a few deltas; a
+ *     per-environment copy repeats most of the base, or is as large as it).
+ *   - It is a *full* file when every service can run alone and at least half of its values
+ *     repeat the default file, or it is at least half as large as the default file.
+ *   - Anything in between is ambiguous, and so is a mix of full and override-like files:
+ *     `detectProject` then throws a ComposemodError that asks for `--env`.
+ * Results: `per-env` (every file is a full environment, the default file included),
+ * `base+override` (every env file layers on the default file: nothing to extract),
+ * `single` (one environment) or `none` (no compose file).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ComposemodError } from './errors.js';
+import { loadSource } from './source.js';
+import { toModel } from './model.js';
+
+export type Family = 'docker-compose' | 'compose';
+export type LayoutKind = 'per-env' | 'base+override' | 'single' | 'none';
+
+export interface Environment {
+  name: string;
+  /** Files in the order Compose gets them (absolute paths from detectProject). */
+  files: string[];
+}
+
+export interface Discovery {
+  kind: LayoutKind;
+  environments: Environment[];
+  /** Naming family of the project (the default file's, else the most common). */
+  family: Family;
+  /** Extension of the project's compose files, with the dot (`.yml` or `.yaml`). */
+  ext: '.yml' | '.yaml';
+  /** The default file (`compose.yaml` / `docker-compose.yml`), when present. */
+  defaultFile?: string;
+  /** The auto-loaded override file, when present. */
+  overrideFile?: string;
+  /** What was detected, in words (for the summary). */
+  notes: string[];
+}
+
+export type FileRole = 'default' | 'override' | 'env';
+
+export interface NamedFile {
+  /** Base name of the file. */
+  name: string;
+  role: FileRole;
+  family: Family;
+  ext: '.yml' | '.yaml';
+  /** Environment name derived from the file name (`dev` for `compose.dev.yaml`). */
+  env?: string;
+}
+
+const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** Recognises a compose file name; undefined for other files. */
+export function parseComposeName(name: string): NamedFile | undefined {
+  const m = /^(.*)\.(ya?ml)$/.exec(name);
+  if (!m) return undefined;
+  const stem = m[1];
+  const ext = `.${m[2]}` as '.yml' | '.yaml';
+  if (stem === 'compose' || stem === 'docker-compose')
+    return { name, role: 'default', family: stem, ext };
+  if (stem === 'compose.override' || stem === 'docker-compose.override')
+    return { name, role: 'override', family: stem.startsWith('docker') ? 'docker-compose' : 'compose', ext };
+  let r = /^(docker-compose|compose)[.-](.+)$/.exec(stem);
+  if (r && ENV_NAME.test(r[2])) return { name, role: 'env', family: r[1] as Family, ext, env: r[2] };
+  r = /^(.+)\.(docker-compose|compose)$/.exec(stem);
+  if (r && ENV_NAME.test(r[1])) return { name, role: 'env', family: r[2] as Family, ext, env: r[1] };
+  return undefined;
+}
+
+/** `NAME=FILE[,FILE...]` -> an environment (files resolved against `cwd` when given). */
+export function parseEnvSpec(spec: string, cwd?: string): Environment {
+  const eq = spec.indexOf('=');
+  const name = eq > 0 ? spec.slice(0, eq).trim() : '';
+  const files = eq > 0 ? spec.slice(eq + 1).split(',').map((f) => f.trim()) : [];
+  if (!name || !files.length || files.some((f) => !f))
+    throw new ComposemodError(`invalid --env "${spec}": expected NAME=FILE[,FILE...] (e.g. prod=compose.yaml,compose.prod.yaml)`);
+  if (!ENV_NAME.test(name))
+    throw new ComposemodError(`invalid --env name "${name}": use letters, digits, '.', '_' or '-'`);
+  return { name, files: cwd ? files.map((f) => path.resolve(cwd, f)) : files };
+}
+
+/** Parses several `--env` specs; environment names must be distinct. */
+export function parseEnvSpecs(specs: readonly string[], cwd?: string): Environment[] {
+  const envs = specs.map((s) => parseEnvSpec(s, cwd));
+  const seen = new Set<string>();
+  for (const e of envs) {
+    if (seen.has(e.name)) throw new ComposemodError(`--env "${e.name}" is given twice`);
+    seen.add(e.name);
+  }
+  return envs;
+}
+
+const DEV_NAMES = ['dev', 'development', 'local', 'devel'];
+
+/** Is this environment name the local/dev one? */
+export function isDevName(name: string): boolean {
+  return DEV_NAMES.includes(name.toLowerCase());
+}
+
+export interface ClassifyInput extends NamedFile {
+  /** The file's raw model (toModel). */
+  model: unknown;
+}
+
+type Verdict = { kind: 'full' | 'override' | 'ambiguous'; why: string };
+
+/**
+ * Classifies named compose files by content (see the module comment). Pure: `files` carry
+ * their models; returned environment files are the names as given.
+ */
+export function classifyFiles(files: readonly ClassifyInput[]): Omit<Discovery, 'family' | 'ext'> & { ambiguous?: string } {
+  const def = files.find((f) => f.role === 'default');
+  const ovr = files.find((f) => f.role === 'override');
+  const envs = files.filter((f) => f.role === 'env').sort((a, b) => a.name.localeCompare(b.name));
+  const notes: string[] = [];
+  const base = { defaultFile: def?.name, overrideFile: ovr?.name };
+  if (!def && !ovr && !envs.length) return { kind: 'none', environments: [], notes: ['no compose file found'], ...base };
+
+  if (ovr) {
+    if (!def) return { kind: 'none', environments: [], notes, ...base, ambiguous: `${ovr.name} has no default file to override` };
+    const verdicts = envs.map((e) => ({ e, v: judge(e, def) }));
+    const full = verdicts.filter((x) => x.v.kind !== 'override');
+    if (full.length)
+      return {
+        kind: 'none',
+        environments: [],
+        notes,
+        ...base,
+        ambiguous: `${def.name} + ${ovr.name} is a base+override layout, but ${full.map((x) => `${x.e.name} (${x.v.why})`).join(', ')} does not look like an override of it`,
+      };
+    notes.push(`${def.name} + ${ovr.name} is already a base+override layout${envs.length ? `, with ${envs.map((e) => e.name).join(', ')} layered on ${def.name}` : ''}`);
+    return {
+      kind: 'base+override',
+      environments: [
+        { name: 'dev', files: [def.name, ovr.name] },
+        ...envs.map((e) => ({ name: e.env!, files: [def.name, e.name] })),
+      ],
+      notes,
+      ...base,
+    };
+  }
+
+  if (!def) {
+    // No default file: every env file must be a full environment on its own.
+    const partial = envs.filter((e) => !standalone(e.model));
+    if (partial.length)
+      return {
+        kind: 'none',
+        environments: [],
+        notes,
+        ...base,
+        ambiguous: `${partial.map((e) => e.name).join(', ')} ${partial.length > 1 ? 'have services' : 'has a service'} without image, build or extends (an override?) and there is no compose.yaml or docker-compose.yml`,
+      };
+    const environments = envs.map((e) => ({ name: e.env!, files: [e.name] }));
+    notes.push(`${envs.length} environment file${envs.length > 1 ? 's' : ''}: ${envs.map((e) => `${e.env} (${e.name})`).join(', ')}`);
+    return { kind: environments.length > 1 ? 'per-env' : 'single', environments, notes, ...base };
+  }
+
+  if (!envs.length) {
+    notes.push(`only ${def.name}: a single environment`);
+    return { kind: 'single', environments: [{ name: defaultEnvName(envs), files: [def.name] }], notes, ...base };
+  }
+
+  const verdicts = envs.map((e) => ({ e, v: judge(e, def) }));
+  const unsure = verdicts.filter((x) => x.v.kind === 'ambiguous');
+  const overrides = verdicts.filter((x) => x.v.kind === 'override');
+  const fulls = verdicts.filter((x) => x.v.kind === 'full');
+  if (unsure.length || (overrides.length && fulls.length)) {
+    const parts = verdicts.map((x) => `${x.e.name}: ${x.v.kind === 'ambiguous' ? 'unclear' : x.v.kind === 'full' ? 'a full file' : 'an override'} (${x.v.why})`);
+    return { kind: 'none', environments: [], notes, ...base, ambiguous: `cannot tell which files are full environments and which are overrides of ${def.name}: ${parts.join('; ')}` };
+  }
+  if (overrides.length) {
+    notes.push(`${def.name} is a base and ${overrides.map((x) => x.e.name).join(', ')} layer${overrides.length > 1 ? '' : 's'} on it: already a base+override layout`);
+    return {
+      kind: 'base+override',
+      environments: [
+        { name: defaultEnvName(envs), files: [def.name] },
+        ...envs.map((e) => ({ name: e.env!, files: [def.name, e.name] })),
+      ],
+      notes,
+      ...base,
+    };
+  }
+  const defName = defaultEnvName(envs);
+  notes.push(
+    `${envs.length + 1} full environment files: ${defName} (${def.name}, what plain \`docker compose\` loads), ${envs.map((e) => `${e.env} (${e.name})`).join(', ')}`,
+  );
+  return {
+    kind: 'per-env',
+    environments: [{ name: defName, files: [def.name] }, ...envs.map((e) => ({ name: e.env!, files: [e.name] }))],
+    notes,
+    ...base,
+  };
+}
+
+/** The default file's environment: `dev`, unless another file already is the dev one. */
+function defaultEnvName(envs: readonly NamedFile[]): string {
+  if (!envs.some((e) => e.env && isDevName(e.env))) return 'dev';
+  return envs.some((e) => e.env === 'default') ? 'base' : 'default';
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function servicesOf(model: unknown): Record<string, unknown> {
+  return isObj(model) && isObj(model.services) ? model.services : {};
+}
+
+/** Every service has image, build or extends (it can run without another file). */
+function standalone(model: unknown): boolean {
+  return Object.values(servicesOf(model)).every((s) => isObj(s) && ('image' in s || 'build' in s || 'extends' in s));
+}
+
+/** Leaf values of `model` (path -> JSON), anchors resolved. */
+function leaves(value: unknown, prefix: string, out: Map<string, string>): Map<string, string> {
+  if (isObj(value)) for (const [k, v] of Object.entries(value)) leaves(v, `${prefix}/${k}`, out);
+  else if (Array.isArray(value)) value.forEach((v, i) => leaves(v, `${prefix}/${i}`, out));
+  else out.set(prefix, JSON.stringify(value));
+  return out;
+}
+
+function judge(file: ClassifyInput, def: ClassifyInput): Verdict {
+  const mine = servicesOf(file.model);
+  const theirs = servicesOf(def.model);
+  const partial = Object.entries(mine).filter(
+    ([name, s]) => name in theirs && !(isObj(s) && ('image' in s || 'build' in s || 'extends' in s)),
+  );
+  const own = leaves(file.model, '', new Map());
+  own.delete('/version');
+  const other = leaves(def.model, '', new Map());
+  let same = 0;
+  for (const [p, v] of own) if (other.get(p) === v) same++;
+  const ratio = own.size ? same / own.size : 0;
+  const small = own.size <= other.size * 0.5;
+  const pct = `${Math.round(ratio * 100)}% of its values repeat ${def.name}`;
+  if (partial.length) return { kind: 'override', why: `service ${partial[0][0]} has no image or build of its own; ${pct}` };
+  if (ratio <= 0.2 && small) return { kind: 'override', why: `${pct}, and it is less than half its size` };
+  if (standalone(file.model) && (ratio >= 0.5 || !small)) return { kind: 'full', why: `every service can run alone; ${pct}` };
+  return { kind: 'ambiguous', why: `${pct}, but it is small` };
+}
+
+/**
+ * Detects the environments of the compose project in `dir` (see the module comment).
+ * Throws a ComposemodError asking for `--env` when the layout is ambiguous.
+ */
+export async function detectProject(dir: string): Promise<Discovery> {
+  let names: string[];
+  try {
+    names = (await fs.readdir(dir, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ComposemodError(code === 'ENOENT' ? 'no such directory' : code === 'ENOTDIR' ? 'not a directory' : `cannot read directory (${code})`, {
+      file: dir,
+    });
+  }
+  const named = names.map(parseComposeName).filter((n): n is NamedFile => n !== undefined);
+  const notes: string[] = [];
+  // compose.yaml wins over docker-compose.yml (as in Compose); keep one default and override.
+  const pick = (role: FileRole): void => {
+    const all = named.filter((n) => n.role === role);
+    if (all.length < 2) return;
+    const order = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'].map((n) =>
+      role === 'override' ? n.replace('compose.', 'compose.override.') : n,
+    );
+    all.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+    notes.push(`${all.map((a) => a.name).join(' and ')} both exist: Compose loads ${all[0].name}; ignoring the others`);
+    for (const a of all.slice(1)) named.splice(named.indexOf(a), 1);
+  };
+  pick('default');
+  pick('override');
+  const dupEnv = new Map<string, NamedFile>();
+  for (const n of named.filter((x) => x.role === 'env')) {
+    const prev = dupEnv.get(n.env!);
+    if (prev)
+      throw new ComposemodError(`environment "${n.env}" matches both ${prev.name} and ${n.name}; name the files with --env`, {
+        file: dir,
+      });
+    dupEnv.set(n.env!, n);
+  }
+  const inputs: ClassifyInput[] = [];
+  for (const n of named) {
+    const src = await loadSource(path.join(dir, n.name));
+    inputs.push({ ...n, model: toModel(src.doc, src.path) });
+  }
+  const result = classifyFiles(inputs);
+  const def = named.find((n) => n.role === 'default');
+  const family: Family = def?.family ?? mostCommon(named.map((n) => n.family), 'compose');
+  const ext = def?.ext ?? mostCommon(named.map((n) => n.ext), family === 'compose' ? '.yaml' : '.yml');
+  if (result.ambiguous)
+    throw new ComposemodError(
+      `${result.ambiguous}. Name the environments with --env, e.g. --env dev=${def?.name ?? 'compose.dev.yaml'} --env prod=${
+        named.find((n) => n.role === 'env')?.name ?? 'compose.prod.yaml'
+      }`,
+      { file: dir, exitCode: 2 },
+    );
+  return {
+    kind: result.kind,
+    environments: result.environments.map((e) => ({ name: e.name, files: e.files.map((f) => path.join(dir, f)) })),
+    family,
+    ext,
+    defaultFile: result.defaultFile ? path.join(dir, result.defaultFile) : undefined,
+    overrideFile: result.overrideFile ? path.join(dir, result.overrideFile) : undefined,
+    notes: [...notes, ...result.notes],
+  };
+}
+
+function mostCommon<T>(values: readonly T[], fallback: T): T {
+  const counts = new Map<T, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best = fallback;
+  let n = 0;
+  for (const [v, c] of counts) {
+    if (c > n) {
+      best = v;
+      n = c;
+    }
+  }
+  return best;
+}

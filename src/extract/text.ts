@@ -1,0 +1,269 @@
+/**
+ * Text side of extract: which nodes of a source must move whole (anchors, aliases, `<<`,
+ * tags, flow style), producing a file by deleting what a keep tree does not keep (through
+ * the Editor, so untouched parts keep their exact text), and comment bookkeeping.
+ */
+import { Lexer, isAlias, isMap, isPair, isSeq, isCollection } from 'yaml';
+import type { Node } from 'yaml';
+import { Editor, applyEdits, type TextEdit } from '../core/edit.js';
+import { isMergeKey, keyValue, nodeAt, type Path } from '../core/query.js';
+import { parseSource, type ComposeSource } from '../core/source.js';
+import type { Keep } from './plan.js';
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Model paths (as JSON) of nodes that can only be kept or dropped whole: flow collections,
+ * nodes with an anchor or a tag, aliases, and mappings holding a `<<` merge key. Everything
+ * below such a node is not visited (it moves with it).
+ */
+export function atomicPaths(src: ComposeSource): Set<string> {
+  const out = new Set<string>();
+  const visit = (node: unknown, path: Path): void => {
+    if (!node || typeof node !== 'object') return;
+    const n = node as Node & { anchor?: string; tag?: string; flow?: boolean };
+    if (isAlias(node) || n.anchor || (n.tag && !n.tag.startsWith('tag:yaml.org,2002:'))) {
+      out.add(JSON.stringify(path));
+      return;
+    }
+    if (isCollection(node) && n.flow) {
+      out.add(JSON.stringify(path));
+      return;
+    }
+    if (isMap(node)) {
+      if (node.items.some((p) => isPair(p) && isMergeKey(p.key))) {
+        out.add(JSON.stringify(path));
+        return;
+      }
+      for (const p of node.items) {
+        const k = keyValue(p.key);
+        if (k === null || typeof k === 'symbol') continue;
+        visit(p.value, [...path, String(k)]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => visit(item, [...path, i]));
+    }
+  };
+  visit(src.doc.contents, []);
+  return out;
+}
+
+/**
+ * Deletes from `src` everything `keep` does not keep (`model` is the source's raw model,
+ * walked alongside) and applies `extra` edits (offsets into `src.text`); returns the file
+ * content (BOM restored). Deleting an entry removes its attached comments too.
+ *
+ * The Editor refuses to touch an anchored node while an alias refers to it, even when the
+ * alias goes too. So mapping entries holding an anchor are deleted in a second pass, after
+ * the first pass has removed the aliases that are to go.
+ */
+export function deleteUnkept(src: ComposeSource, model: unknown, keep: Keep, extra: readonly TextEdit[] = []): string {
+  const later: Path[] = [];
+  const own: TextEdit[] = [];
+  const first = new Editor(src);
+  const walk = (value: unknown, k: Keep, path: Path): void => {
+    if (k === true) return;
+    if (k.kind === 'map') {
+      if (!isObj(value)) return;
+      for (const key of Object.keys(value)) {
+        const sub = k.keys.get(key);
+        const ref = sub === undefined ? nodeAt(src, [...path, key]) : undefined;
+        if (sub !== undefined) walk(value[key], sub, [...path, key]);
+        else if (ref?.aliasNode && ref.pair && !ref.inherited) own.push(aliasPairDeletion(src, ref.pair));
+        else if (holdsAnchor(ref?.node)) later.push([...path, key]);
+        else first.deletePair([...path, key]);
+      }
+    } else {
+      if (!Array.isArray(value)) return;
+      value.forEach((_, i) => {
+        if (!k.items.has(i)) first.deleteItem([...path, i]);
+      });
+    }
+  };
+  walk(model, keep, []);
+  const text = applyEdits(src.text, [...mergeDeletions([...first.edits(), ...own]), ...extra]);
+  if (!later.length) return (src.format.bom ? '\uFEFF' : '') + text;
+  const second = new Editor(parseSource(text, src.path));
+  for (const p of later) second.deletePair(p);
+  return (src.format.bom ? '\uFEFF' : '') + applyEdits(text, second.edits());
+}
+
+/**
+ * Deletion of a `key: *alias` entry (one line, with the comment lines directly above it at or
+ * left of its column), which the Editor does not do: an alias value is not physically there.
+ */
+function aliasPairDeletion(src: ComposeSource, pair: { key: unknown; value: unknown }): TextEdit {
+  const t = src.text;
+  const kr = (pair.key as { range?: [number, number, number] }).range!;
+  const vr = (pair.value as { range?: [number, number, number] }).range!;
+  const lineStart = t.lastIndexOf('\n', kr[0] - 1) + 1;
+  const col = kr[0] - lineStart;
+  const nl = t.indexOf('\n', vr[1]);
+  const end = nl < 0 ? t.length : nl + 1;
+  let start = lineStart;
+  while (start > 0) {
+    const prev = t.lastIndexOf('\n', start - 2) + 1;
+    const line = t.slice(prev, start).replace(/\r?\n$/, '');
+    if (!/^ *#/.test(line) || /^ */.exec(line)![0].length > col) break;
+    start = prev;
+  }
+  return { start, end, text: '' };
+}
+
+/** Pure deletions merged where they overlap (other edits pass through). */
+function mergeDeletions(edits: TextEdit[]): TextEdit[] {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const out: TextEdit[] = [];
+  for (const e of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.text === '' && e.text === '' && e.start < last.end) last.end = Math.max(last.end, e.end);
+    else out.push({ ...e });
+  }
+  return out;
+}
+
+function holdsAnchor(node: unknown): boolean {
+  let found = false;
+  const walk = (n: unknown): void => {
+    if (found || !n || typeof n !== 'object' || isAlias(n)) return;
+    if ((n as { anchor?: string }).anchor) {
+      found = true;
+      return;
+    }
+    if (isMap(n)) for (const p of n.items) walk(p.value);
+    else if (isSeq(n)) n.items.forEach(walk);
+  };
+  walk(node);
+  return found;
+}
+
+/** `src` with `edits` applied, as file content (BOM restored). */
+export function withEdits(src: ComposeSource, edits: readonly TextEdit[]): string {
+  return (src.format.bom ? '\uFEFF' : '') + applyEdits(src.text, edits);
+}
+
+export interface CommentLine {
+  /** Text after `#`, trimmed. */
+  text: string;
+  /** Offset of the `#`. */
+  offset: number;
+  /** Whether the comment is alone on its line. */
+  ownLine: boolean;
+}
+
+/** Every comment of a YAML text (block scalar content is not a comment). */
+export function comments(text: string): CommentLine[] {
+  const out: CommentLine[] = [];
+  let offset = 0;
+  for (const tok of new Lexer().lex(text)) {
+    if (tok.startsWith('#')) {
+      const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+      out.push({ text: tok.slice(1).trim(), offset, ownLine: /^[ \t]*$/.test(text.slice(lineStart, offset)) });
+    }
+    // control tokens (document/scalar markers) are single characters that are not in the text
+    if (!(tok.length === 1 && tok.charCodeAt(0) < 0x20 && tok !== '\n' && tok !== '\t')) offset += tok.length;
+  }
+  return out.filter((c) => c.text !== '');
+}
+
+/** Multiset of comment texts, for "no comment line lost" checks. */
+export function commentCounts(texts: readonly string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const t of texts) for (const c of comments(t)) m.set(c.text, (m.get(c.text) ?? 0) + 1);
+  return m;
+}
+
+interface EntryPos {
+  path: Path;
+  /** Offset of the key (or dash). */
+  start: number;
+}
+
+/** Every mapping entry and sequence item of the source, in document order. */
+function entryPositions(src: ComposeSource): EntryPos[] {
+  const out: EntryPos[] = [];
+  const visit = (node: unknown, path: Path): void => {
+    if (isMap(node)) {
+      for (const p of node.items) {
+        const k = keyValue(p.key);
+        const r = (p.key as { range?: [number, number, number] } | null)?.range;
+        if (k === null || typeof k === 'symbol' || !r) continue;
+        out.push({ path: [...path, String(k)], start: r[0] });
+        visit(p.value, [...path, String(k)]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const r = (item as { range?: [number, number, number] } | null)?.range;
+        if (r) out.push({ path: [...path, i], start: r[0] });
+        visit(item, [...path, i]);
+      });
+    }
+  };
+  visit(src.doc.contents, []);
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * The model path a comment describes: the entry on the comment's line (inline comment), else
+ * the next entry after it (a comment line above an entry), else [] (end of the document).
+ */
+export function commentOwner(src: ComposeSource, offset: number): Path {
+  const lineStart = src.text.lastIndexOf('\n', offset - 1) + 1;
+  const entries = entryPositions(src);
+  let onLine: EntryPos | undefined;
+  for (const e of entries) if (e.start >= lineStart && e.start < offset) onLine = e;
+  if (onLine) return onLine.path;
+  return entries.find((e) => e.start > offset)?.path ?? [];
+}
+
+/**
+ * Edits that insert comment lines into `base` above the entry at `path` (or its deepest kept
+ * ancestor, as `kept` says), at that entry's column. `[]` appends at the end of the file.
+ */
+export function commentInsertions(
+  base: ComposeSource,
+  wanted: { path: Path; text: string }[],
+  kept: (path: Path) => boolean,
+): TextEdit[] {
+  const eol = base.format.eol;
+  const byOffset = new Map<number, string[]>();
+  for (const w of wanted) {
+    let path = w.path;
+    const firstIndex = path.findIndex((s) => typeof s === 'number');
+    if (firstIndex >= 0) path = path.slice(0, firstIndex);
+    while (path.length && !kept(path)) path = path.slice(0, -1);
+    let at: number;
+    let col = 0;
+    const ref = path.length ? nodeAt(base, path) : undefined;
+    const kr = ref?.pair ? (ref.pair.key as { range?: [number, number, number] } | null)?.range : undefined;
+    if (kr) {
+      at = base.text.lastIndexOf('\n', kr[0] - 1) + 1;
+      col = kr[0] - at;
+      if (!/^[ \t-]*$/.test(base.text.slice(at, kr[0]))) col = 0;
+      else col = /^ */.exec(base.text.slice(at, kr[0]))![0].length;
+    } else {
+      at = base.text.length;
+    }
+    const line = `${' '.repeat(col)}# ${w.text}`;
+    const list = byOffset.get(at) ?? [];
+    list.push(line);
+    byOffset.set(at, list);
+  }
+  const out: TextEdit[] = [];
+  for (const [at, lines] of byOffset) {
+    if (at === base.text.length) {
+      const needsEol = base.text.length > 0 && !base.text.endsWith('\n');
+      out.push({ start: at, end: at, text: (needsEol ? eol : '') + lines.map((l) => l + eol).join('') });
+    } else {
+      out.push({ start: at, end: at, text: lines.map((l) => l + eol).join('') });
+    }
+  }
+  return out;
+}
+
+/** Number of lines of a file's content (a final line without EOL counts). */
+export function lineCount(text: string | null): number {
+  if (!text) return 0;
+  const n = (text.match(/\n/g) ?? []).length;
+  return text.endsWith('\n') ? n : n + 1;
+}

@@ -1,0 +1,82 @@
+/**
+ * Fixture cases for `composemod extract`: fixtures/extract/<case>/
+ *   input/      the project before
+ *   expected/   the project after, every file byte for byte; a file of input/ missing from
+ *               expected/ must have been deleted
+ *   args.json   optional: { "env": { "NAME": ["file", ...] }, "options": { ... },
+ *               "exitCode": 0, "stdout": ["substring"], "stderr": ["substring"] }
+ * Every case that writes is run a second time on its own output and must find nothing to do.
+ */
+import { describe, it, expect } from 'vitest';
+import { readdirSync, readFileSync, existsSync, statSync, mkdtempSync, cpSync } from 'node:fs';
+import path from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { extractCommand, type ExtractOptions } from '../src/cli/commands/extract.js';
+import { reportError, type Io } from '../src/cli/output.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const fixDir = path.join(root, 'fixtures', 'extract');
+
+interface CaseArgs {
+  env?: Record<string, string[]>;
+  options?: Partial<ExtractOptions>;
+  exitCode?: number;
+  stdout?: string[];
+  stderr?: string[];
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((n) => statSync(path.join(dir, n)).isFile())
+    .sort();
+}
+
+async function runExtract(cwd: string, opts: ExtractOptions) {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = {
+    stdout: { write: (s: string) => (stdout += s), isTTY: false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+    env: {},
+    cwd,
+  };
+  let code: number;
+  try {
+    code = await extractCommand(io, opts);
+  } catch (e) {
+    code = reportError(io, e);
+  }
+  return { code, stdout, stderr };
+}
+
+describe('extract fixtures', () => {
+  for (const c of existsSync(fixDir) ? readdirSync(fixDir).sort() : []) {
+    const caseDir = path.join(fixDir, c);
+    if (!statSync(caseDir).isDirectory()) continue;
+    it(c, async () => {
+      const argsPath = path.join(caseDir, 'args.json');
+      const args: CaseArgs = existsSync(argsPath) ? JSON.parse(readFileSync(argsPath, 'utf8')) : {};
+      const work = mkdtempSync(path.join(tmpdir(), 'cm-extract-'));
+      cpSync(path.join(caseDir, 'input'), work, { recursive: true });
+      const env = args.env ? Object.entries(args.env).map(([n, f]) => `${n}=${f.join(',')}`) : undefined;
+      const opts: ExtractOptions = { ...(args.options ?? {}), env };
+      const first = await runExtract(work, opts);
+      expect(first.code, first.stderr + first.stdout).toBe(args.exitCode ?? 0);
+      for (const s of args.stdout ?? []) expect(first.stdout).toContain(s);
+      for (const s of args.stderr ?? []) expect(first.stderr).toContain(s);
+
+      const expectedDir = path.join(caseDir, 'expected');
+      expect(listFiles(work)).toEqual(listFiles(expectedDir));
+      for (const f of listFiles(expectedDir)) {
+        expect(readFileSync(path.join(work, f), 'utf8'), f).toBe(readFileSync(path.join(expectedDir, f), 'utf8'));
+      }
+      if ((args.exitCode ?? 0) !== 0 || opts.dryRun || opts.check) return;
+      // idempotence: the result is a base+override layout with nothing left to extract
+      const again = await runExtract(work, { ...(args.options ?? {}), env: undefined, layout: undefined, base: undefined });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toContain('nothing to do');
+      expect(listFiles(work)).toEqual(listFiles(expectedDir));
+    });
+  }
+});
