@@ -293,12 +293,20 @@ export class Editor {
   private readonly insertedInto = new Set<unknown>();
   private readonly pending: PendingInsert[] = [];
   private readonly entryCache = new Map<unknown, Entry[]>();
-  private model: Model;
+  private modelCache: Model | undefined;
 
   constructor(src: ComposeSource) {
     this.src = src;
     this.lines = new Lines(src.text);
-    this.model = clone(docModel(src.doc));
+  }
+
+  /** The intended model: the original's, with every operation so far applied (built on first use). */
+  private get model(): Model {
+    return (this.modelCache ??= clone(docModel(this.src.doc)));
+  }
+
+  private set model(m: Model) {
+    this.modelCache = m;
   }
 
   get format(): SourceFormat {
@@ -459,6 +467,7 @@ export class Editor {
     const edits = this.edits();
     const text = applyEdits(this.src.text, edits);
     const full = (this.format.bom ? '\uFEFF' : '') + text;
+    if (!edits.length) return full; // nothing edited: the original bytes, nothing to verify
     let after: ComposeSource;
     let models: Model[];
     try {

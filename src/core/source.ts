@@ -100,7 +100,19 @@ export function parseSource(input: string, path: string): ComposeSource {
   }
   if (first) throw syntaxError(first.err, path, position, text);
   const doc = docs.find((d) => d.contents !== null) ?? docs[0];
-  return { path, text, format: detectFormat(text, bom, docs, position), docs, doc, lineCounter, position };
+  let format: SourceFormat | undefined;
+  return {
+    path,
+    text,
+    // style detection walks the whole document: done on first use only (config never needs it)
+    get format() {
+      return (format ??= detectFormat(text, bom, docs, position));
+    },
+    docs,
+    doc,
+    lineCounter,
+    position,
+  };
 }
 
 interface YamlError {
