@@ -14,7 +14,8 @@ type Op =
   | { op: 'deleteItem'; path: Path }
   | { op: 'insertPair'; path: Path; key: string; value: unknown; before?: string; after?: string }
   | { op: 'appendItem'; path: Path; value: unknown }
-  | { op: 'setIn'; path: Path; value: unknown };
+  | { op: 'setIn'; path: Path; value: unknown }
+  | { op: 'renameKey'; path: Path; key: string };
 
 export function runOps(editor: Editor, ops: Op[]): Editor {
   for (const o of ops) {
@@ -36,6 +37,9 @@ export function runOps(editor: Editor, ops: Op[]): Editor {
         break;
       case 'setIn':
         editor.setIn(o.path, o.value);
+        break;
+      case 'renameKey':
+        editor.renameKey(o.path, o.key);
         break;
     }
   }

@@ -254,7 +254,14 @@ export interface InsertOptions {
   before?: string;
   /** Insert after this sibling key. */
   after?: string;
+  /**
+   * A local tag written before the value (`key: !reset null`), e.g. Compose's `!reset` /
+   * `!override`. Only for a scalar or empty-collection value; nothing can be inserted under it.
+   */
+  tag?: string;
 }
+
+const LOCAL_TAG = /^![A-Za-z0-9_-]+$/;
 
 type Plain = unknown;
 
@@ -262,6 +269,8 @@ interface PendingInsert {
   /** Model path of the inserted value (mapPath + key, or seqPath + index). */
   path: PathSegment[];
   value: Plain;
+  /** Local tag of an inserted mapping value (InsertOptions.tag). */
+  tag?: string;
 }
 
 /** An edit with the column of the content it inserts (orders inserts at one offset). */
@@ -328,9 +337,40 @@ export class Editor {
     return this;
   }
 
+  /**
+   * Rename a mapping key in place: only the key's text changes (rendered in the file's style),
+   * so the entry keeps its position, value and comments.
+   */
+  renameKey(path: Path, newKey: string): this {
+    const ref = this.physical(path);
+    if (!ref.pair || !isMap(ref.parent)) throw this.fail(path, 'not a mapping entry', ref);
+    const keyNode = ref.pair.key;
+    if (!isScalar(keyNode) || !keyNode.range) throw this.fail(path, 'only a scalar key can be renamed', ref);
+    const oldKey = String(path[path.length - 1]);
+    if (newKey === oldKey) return this;
+    if (physicalPairs(ref.parent as YAMLMap.Parsed, newKey).length) {
+      throw this.fail(path, `the mapping already has a key "${newKey}"`, ref);
+    }
+    this.modelParent(path, (obj) => {
+      if (!isPlainObject(obj)) throw this.fail(path, 'not a mapping entry');
+      obj[newKey] = obj[oldKey];
+      delete obj[oldKey];
+    });
+    // keep the key's own quoting when the new key can be written that way
+    const text =
+      keyNode.type === Scalar.QUOTE_DOUBLE
+        ? quoteDouble(newKey)
+        : keyNode.type === Scalar.QUOTE_SINGLE && singleQuotable(newKey)
+          ? quoteSingle(newKey)
+          : renderKey(newKey, this.format, (ref.parent as YAMLMap.Parsed).flow === true);
+    const edit: TextEdit = { start: keyNode.range[0], end: keyNode.range[1], text };
+    this.ops.push(() => [edit]);
+    return this;
+  }
+
   /** Delete a mapping entry (`key: value` with its nested content and attached comments). */
   deletePair(path: Path): this {
-    const ref = this.physical(path);
+    const ref = this.physical(path, true);
     if (!ref.pair || !isMap(ref.parent)) throw this.fail(path, 'not a mapping entry', ref);
     const map = ref.parent as YAMLMap.Parsed;
     const collRef = this.physical(path.slice(0, -1));
@@ -349,7 +389,7 @@ export class Editor {
 
   /** Delete a sequence item (block or flow). */
   deleteItem(path: Path): this {
-    const ref = this.physical(path);
+    const ref = this.physical(path, true);
     if (!isSeq(ref.parent)) throw this.fail(path, 'not a sequence item', ref);
     const collRef = this.physical(path.slice(0, -1));
     this.intendDelete(ref.parent as YAMLSeq.Parsed, collRef, ref.parent.items[ref.index], path);
@@ -360,9 +400,40 @@ export class Editor {
     return this;
   }
 
+  /**
+   * Put a local tag on the value of the mapping entry at `path` (`ports: !override`), in front
+   * of its text, which is kept. Refused when the value already has a tag or is null. A
+   * tagged scalar reads back as its source text (an unresolved tag), which the model follows.
+   */
+  setTag(path: Path, tag: string): this {
+    if (!LOCAL_TAG.test(tag)) throw this.fail(path, `invalid tag "${tag}"`);
+    const ref = this.physical(path);
+    if (!ref.pair || !isMap(ref.parent)) throw this.fail(path, 'not a mapping entry', ref);
+    const node = ref.node;
+    if (!node || (isScalar(node) && node.value === null && !ref.range?.[1])) throw this.fail(path, 'no value to tag', ref);
+    if ((node as { tag?: string }).tag) throw this.fail(path, 'the value already has a tag', ref);
+    if (isScalar(node) && node.value === null) throw this.fail(path, 'no value to tag', ref);
+    const kr = rangeOf(ref.pair.key)!;
+    const colon = this.src.text.indexOf(':', kr[1]);
+    if (isScalar(node)) {
+      const r = ref.range!;
+      this.setModel(path, this.src.text.slice(r[0], r[1]), true);
+      if (isScalar(node) && node.type !== Scalar.PLAIN) {
+        this.setModel(path, node.value, true);
+      }
+    }
+    this.ops.push(() => [{ start: colon + 1, end: colon + 1, text: ` ${tag}` }]);
+    return this;
+  }
+
   /** Insert `key: value` into the mapping at `mapPath`, in the file's style. */
   insertPair(mapPath: Path, key: string, value: unknown, opts: InsertOptions = {}): this {
     const holder = this.pendingAt(mapPath);
+    if (opts.tag !== undefined) {
+      if (!LOCAL_TAG.test(opts.tag)) throw this.fail([...mapPath, key], `invalid tag "${opts.tag}"`);
+      if (isNonEmptyCollection(value)) throw this.fail([...mapPath, key], 'a tagged insert needs a scalar or empty value');
+      if (holder) throw this.fail([...mapPath, key], 'cannot insert a tagged value under an inserted value');
+    }
     if (holder) {
       const target = getIn(holder.pending.value, holder.rest);
       if (!isPlainObject(target) && target !== null) throw this.fail(mapPath, 'not a mapping');
@@ -377,17 +448,17 @@ export class Editor {
       throw this.fail([...mapPath, key], 'key already exists', ref);
     }
     if (!isMap(node) && !isNullish(node)) throw this.fail(mapPath, 'not a mapping', ref);
-    this.setModel([...mapPath, key], clone(value), false);
-    const pending: PendingInsert = { path: [...mapPath, key], value: clone(value) };
+    this.setModel([...mapPath, key], opts.tag !== undefined ? taggedModel(opts.tag, value, this.format) : clone(value), false);
+    const pending: PendingInsert = { path: [...mapPath, key], value: clone(value), tag: opts.tag };
     this.pending.push(pending);
     if (isMap(node) && node.flow && (node.items.length || !this.blockContext(ref))) {
-      this.ops.push(() => this.flowInsert(node as YAMLMap.Parsed, ref, { [key]: pending.value }, opts));
+      this.ops.push(() => this.flowInsert(node as YAMLMap.Parsed, ref, { [key]: pending.value }, opts, pending.tag));
     } else if (isMap(node) && node.items.length) {
       this.insertedInto.add(node);
-      this.ops.push(() => this.blockInsert(node as YAMLMap.Parsed, { [key]: pending.value }, opts, mapPath));
+      this.ops.push(() => this.blockInsert(node as YAMLMap.Parsed, { [key]: pending.value }, opts, mapPath, pending.tag));
     } else {
       if (node && isMap(node)) this.insertedInto.add(node);
-      this.ops.push(() => this.fillEmpty(ref, { [key]: pending.value }, mapPath));
+      this.ops.push(() => this.fillEmpty(ref, { [key]: pending.value }, mapPath, pending.tag));
     }
     return this;
   }
@@ -507,21 +578,28 @@ export class Editor {
     });
   }
 
-  private physical(path: Path): NodeRef {
+  /**
+   * The physically present node at `path`. `forDelete`: the entry itself may be an alias
+   * (`key: *a`, `- *a`: deleting it removes one use), and may be an anchored node whose
+   * every alias is deleted by this Editor.
+   */
+  private physical(path: Path, forDelete = false): NodeRef {
     const ref = nodeAt(this.src, path);
     if (!ref) throw this.fail(path, 'no such entry');
-    const why = notPhysical(ref);
+    const aliasEntry = forDelete && ref.aliasNode !== null && !ref.inherited && path.length > 0;
+    const why = aliasEntry ? this.parentNotPhysical(path) : notPhysical(ref);
     if (why) throw this.fail(path, why, ref);
     for (let p = ref; ; ) {
       if (this.deleted.has(p.pair ?? (p.parent ? p.parent.items[p.index] : undefined))) {
         throw this.fail(path, 'it was already deleted', ref);
       }
-      const anchored = p.node && this.aliased().get(p.node);
+      const anchored = p.node && !(p === ref && aliasEntry) ? this.liveAlias(p.node) : undefined;
       if (anchored) {
         const at = this.src.position(rangeOf(anchored)![0]);
         throw this.fail(
           path,
-          `it is (inside) the anchored node &${(p.node as Node).anchor}, which is aliased at line ${at.line}; editing it would change every use`,
+          `it is (inside) the anchored node &${(p.node as Node).anchor}, which is aliased at line ${at.line}; editing it would change every use` +
+            (forDelete && p === ref ? ' (delete every alias first)' : ''),
           ref,
         );
       }
@@ -533,22 +611,40 @@ export class Editor {
     return ref;
   }
 
-  private aliasedNodes: Map<unknown, Node> | undefined;
+  /** Why the collection holding the entry at `path` cannot be edited (null: it can). */
+  private parentNotPhysical(path: Path): string | null {
+    const up = nodeAt(this.src, path.slice(0, -1));
+    return up ? notPhysical(up) : 'no such entry';
+  }
 
-  /** Anchored nodes that some alias refers to -> the first such alias. */
-  private aliased(): Map<unknown, Node> {
+  private aliasedNodes: Map<unknown, Node[]> | undefined;
+  /** Nodes inside entries this Editor deletes. */
+  private readonly goneNodes = new Set<unknown>();
+
+  /** Anchored nodes that some alias refers to -> every such alias, in document order. */
+  private aliased(): Map<unknown, Node[]> {
     if (!this.aliasedNodes) {
-      const map = new Map<unknown, Node>();
+      const map = new Map<unknown, Node[]>();
       const doc = this.src.doc;
       visit(doc, {
         Alias: (_k, a) => {
           const target = a.resolve(doc);
-          if (target && !map.has(target)) map.set(target, a);
+          if (!target) return;
+          const list = map.get(target) ?? [];
+          list.push(a);
+          map.set(target, list);
         },
       });
       this.aliasedNodes = map;
     }
     return this.aliasedNodes;
+  }
+
+  /** The first alias of `node` that this Editor does not delete. */
+  private liveAlias(node: unknown): Node | undefined {
+    return this.aliased()
+      .get(node)
+      ?.find((a) => !this.goneNodes.has(a));
   }
 
   private pendingAt(path: Path): { pending: PendingInsert; rest: PathSegment[] } | undefined {
@@ -580,7 +676,8 @@ export class Editor {
 
   private intendDelete(coll: YamlCollection, collRef: NodeRef, item: unknown, path: Path): void {
     if (this.deleted.has(item)) throw this.fail(path, 'it was already deleted');
-    // anchors defined inside the deleted entry must not be used outside it
+    // anchors defined inside the deleted entry must not be used outside it (nor outside
+    // other entries this Editor deletes)
     const inside = new Set<unknown>();
     const anchors = new Set<string>();
     for (const root of isPair(item) ? [item.key, item.value] : [item]) {
@@ -594,12 +691,13 @@ export class Editor {
       let used: string | undefined;
       visit(this.src.doc, {
         Alias: (_k, a) => {
-          if (!inside.has(a) && anchors.has(a.source)) used = a.source;
+          if (!inside.has(a) && !this.goneNodes.has(a) && anchors.has(a.source)) used = a.source;
         },
       });
-      if (used !== undefined) throw this.fail(path, `it defines the anchor &${used}, which is used elsewhere`);
+      if (used !== undefined) throw this.fail(path, `it defines the anchor &${used}, which is used elsewhere (delete every alias first)`);
     }
     this.deleted.add(item);
+    for (const n of inside) this.goneNodes.add(n);
     this.deletes.push({ coll, collRef, item });
   }
 
@@ -617,6 +715,14 @@ export class Editor {
   private eolAt(o: number): number {
     const t = this.src.text;
     return t.startsWith('\r\n', o - 2) ? 2 : t[o - 1] === '\n' ? 1 : 0;
+  }
+
+  /** Block YAML of an inserted value; with a tag, the single `key: !tag value` entry. */
+  private emitBlock(value: Record<string, unknown> | unknown[], column: number, tag?: string): string {
+    if (tag === undefined || Array.isArray(value)) return emitYaml(value, this.format, { column });
+    return Object.entries(value)
+      .map(([k, v]) => `${' '.repeat(column)}${renderKey(k, this.format)}: ${tag} ${inlineTagged(v, this.format)}${this.format.eol}`)
+      .join('');
   }
 
   // ----- scalar rendering --------------------------------------------------------------
@@ -674,7 +780,13 @@ export class Editor {
 
   // ----- insertion ---------------------------------------------------------------------
 
-  private blockInsert(coll: YamlCollection, value: Record<string, unknown> | unknown[], opts: InsertOptions, path: Path): DepthEdit[] {
+  private blockInsert(
+    coll: YamlCollection,
+    value: Record<string, unknown> | unknown[],
+    opts: InsertOptions,
+    path: Path,
+    tag?: string,
+  ): DepthEdit[] {
     const entries = this.entries(coll);
     const t = this.src.text;
     const eol = this.format.eol;
@@ -684,7 +796,7 @@ export class Editor {
       if (!pairs.length) throw this.fail([...path, key], 'no such sibling key');
       return entries.find((x) => x.item === pairs[pairs.length - 1].pair)!;
     };
-    let text = emitYaml(value, this.format, { column: col });
+    let text = this.emitBlock(value, col, tag);
     const blankSep =
       entries.length >= 2 &&
       entries.slice(1).every((x, i) => t.slice(entries[i].end, x.commentStart).split('\n').some((l, j, a) => j < a.length - 1 && isBlank(l)));
@@ -700,10 +812,16 @@ export class Editor {
     return [{ start: pos, end: pos, text, depth: col }];
   }
 
-  private flowInsert(coll: YamlCollection, ref: NodeRef, value: Record<string, unknown> | unknown[], opts: InsertOptions): TextEdit[] {
+  private flowInsert(
+    coll: YamlCollection,
+    ref: NodeRef,
+    value: Record<string, unknown> | unknown[],
+    opts: InsertOptions,
+    tag?: string,
+  ): TextEdit[] {
     const parts = Array.isArray(value)
       ? value.map((v) => renderFlow(v, this.format))
-      : Object.entries(value).map(([k, v]) => `${renderKey(k, this.format, true)}: ${renderFlow(v, this.format)}`);
+      : Object.entries(value).map(([k, v]) => `${renderKey(k, this.format, true)}: ${tag ? tag + ' ' : ''}${renderFlow(v, this.format)}`);
     const text = parts.join(', ');
     const r = ref.range!;
     const items = coll.items as unknown[];
@@ -735,7 +853,7 @@ export class Editor {
   }
 
   /** Give a null / empty value a first entry, as a block collection under its key. */
-  private fillEmpty(ref: NodeRef, value: Record<string, unknown> | unknown[], path: Path): DepthEdit[] {
+  private fillEmpty(ref: NodeRef, value: Record<string, unknown> | unknown[], path: Path, tag?: string): DepthEdit[] {
     const t = this.src.text;
     const eol = this.format.eol;
     const node = ref.node;
@@ -745,16 +863,16 @@ export class Editor {
     if (!ref.parent) {
       // the document root: empty document, or `{}` / `[]`
       const r = ref.range;
-      if (r && r[1] > r[0]) return [{ start: r[0], end: r[1], text: emitYaml(value, this.format).slice(0, -eol.length) }];
+      if (r && r[1] > r[0]) return [{ start: r[0], end: r[1], text: this.emitBlock(value, 0, tag).slice(0, -eol.length) }];
       const pos = t.length;
-      const text = emitYaml(value, this.format);
+      const text = this.emitBlock(value, 0, tag);
       return [{ start: pos, end: pos, text: pos > 0 && !t.endsWith('\n') ? eol + text.slice(0, -eol.length) : text }];
     }
     if (!ref.pair) throw this.fail(path, 'cannot fill an empty sequence item in place', ref);
     const kr = rangeOf(ref.pair.key)!;
     const keyCol = kr[0] - this.lines.start(kr[0]);
     const col = keyCol + (Array.isArray(value) && !this.format.seqIndent ? 0 : this.format.indent);
-    const body = emitYaml(value, this.format, { column: col }).slice(0, -eol.length);
+    const body = this.emitBlock(value, col, tag).slice(0, -eol.length);
     const edits: DepthEdit[] = [];
     const r = ref.range!;
     const colon = t.indexOf(':', kr[1]);
@@ -957,6 +1075,19 @@ function isNullish(node: ParsedNode | null): boolean {
 
 function isEmptyFlow(node: unknown): boolean {
   return isCollection(node) && !!node.flow && node.items.length === 0;
+}
+
+/** `value` written inline after a tag: `null`, `[]`, `{}` or a flow scalar. */
+function inlineTagged(value: unknown, format: SourceFormat): string {
+  if (value === null || value === undefined) return 'null';
+  return renderFlow(value, format);
+}
+
+/** What `toJS()` reads back for `!tag value` (an unresolved tag keeps a scalar's source text). */
+function taggedModel(tag: string, value: unknown, format: SourceFormat): unknown {
+  const text = `k: ${tag} ${inlineTagged(value, format)}\n`;
+  const model = docModel(parseSource(text, '(tagged)').doc) as Record<string, unknown>;
+  return model.k;
 }
 
 function getIn(v: unknown, path: Path): unknown {
