@@ -1,0 +1,329 @@
+/**
+ * add-volumes: a stateful service (postgres, redis, mongo...) whose data directory is not on
+ * a volume loses its data whenever the container is recreated (`up` after an image or config
+ * change, `down` + `up`). This fix mounts a named volume at the data directory the image's
+ * documentation gives (see data/stateful-images.ts) and declares it at the top level.
+ *
+ * Rules:
+ * - Any mount at the data directory or a parent of it (named volume, bind mount) means the
+ *   data is kept: no change. A tmpfs there means ephemeral data by choice: no change, a
+ *   warning says so. A mount *inside* the data directory, an anonymous volume or
+ *   `volumes_from: container:...` cannot be judged safely: no change, a warning.
+ * - `volumes_from: [service]` counts the other service's mounts.
+ * - A top-level volume that is declared but mounted by no service and whose name suggests the
+ *   service (`redis_data` for `redis`) is reused rather than creating a new one.
+ * - Multi-file projects: each environment is judged on its merged model. The mount goes into
+ *   the file that sets the service's `image:` (the shared base when every environment takes it
+ *   from there), so every environment is fixed by one edit, unless an environment using that
+ *   file already keeps the data (or needs another path): then each environment that needs it
+ *   gets the mount in a file only it uses.
+ * - Services built from a Dockerfile (`build:`) or scaled to several replicas are skipped.
+ */
+import type { Transform, TransformContext, ProjectFile, Environment } from './types.js';
+import { dataPathOf, type DataPath, type StatefulImage } from './data/stateful-images.js';
+import {
+  editBlocker,
+  exists,
+  fileHasService,
+  isObj,
+  ownerOf,
+  sectionOf,
+  serviceOf,
+  serviceOrder,
+  servicesOf,
+  strings,
+  type Obj,
+} from './lib/project-view.js';
+import { nodeAt } from '../core/query.js';
+import { isCollection, isMap, isScalar, isSeq } from 'yaml';
+
+interface Mount {
+  type: string;
+  source?: string;
+  target: string;
+  /** Where the mount comes from, for messages (`volumes_from: db`). */
+  via?: string;
+}
+
+type Coverage =
+  | { state: 'covered'; mount: Mount }
+  | { state: 'tmpfs'; mount: Mount }
+  | { state: 'anonymous'; mount: Mount }
+  | { state: 'inside'; mount: Mount }
+  | { state: 'unknown'; why: string }
+  | { state: 'missing' };
+
+const clean = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') : p);
+const covers = (mount: string, path: string): boolean => {
+  const m = clean(mount);
+  return m === '/' || path === m || path.startsWith(`${m}/`);
+};
+
+/** The mounts of a merged service: volumes (normal form), tmpfs, and volumes_from. */
+function mountsOf(services: Record<string, Obj>, name: string, seen = new Set<string>()): Mount[] | { unknown: string } {
+  seen.add(name);
+  const svc = services[name] ?? {};
+  const out: Mount[] = [];
+  for (const v of Array.isArray(svc.volumes) ? svc.volumes : []) {
+    if (isObj(v) && typeof v.target === 'string')
+      out.push({ type: String(v.type ?? 'volume'), source: typeof v.source === 'string' ? v.source : undefined, target: v.target });
+  }
+  for (const t of strings(svc.tmpfs)) out.push({ type: 'tmpfs', target: t.split(':')[0] });
+  for (const spec of strings(svc.volumes_from)) {
+    const parts = spec.split(':');
+    let ref = parts[0];
+    if (ref === 'container') return { unknown: `it takes volumes from the container ${parts[1]} (volumes_from)` };
+    if (ref === 'service') ref = parts[1];
+    if (seen.has(ref) || !(ref in services)) continue;
+    const inherited = mountsOf(services, ref, seen);
+    if (!Array.isArray(inherited)) return inherited;
+    for (const m of inherited) out.push({ ...m, via: m.via ?? `volumes_from: ${ref}` });
+  }
+  return out;
+}
+
+function coverage(services: Record<string, Obj>, name: string, path: string): Coverage {
+  const mounts = mountsOf(services, name);
+  if (!Array.isArray(mounts)) return { state: 'unknown', why: mounts.unknown };
+  const covering = mounts.filter((m) => covers(m.target, path)).sort((a, b) => b.target.length - a.target.length);
+  if (covering.length) {
+    const m = covering[0];
+    if (m.type === 'tmpfs') return { state: 'tmpfs', mount: m };
+    if (m.type === 'volume' && !m.source) return { state: 'anonymous', mount: m };
+    return { state: 'covered', mount: m };
+  }
+  const inside = mounts.find((m) => clean(m.target).startsWith(`${path}/`));
+  if (inside) return { state: 'inside', mount: inside };
+  return { state: 'missing' };
+}
+
+const asNumber = (v: unknown): number | undefined =>
+  typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+
+interface Need {
+  env: Environment;
+  service: string;
+  entry: StatefulImage;
+  path: string;
+  why: string;
+}
+
+export const addVolumes: Transform = {
+  meta: {
+    name: 'add-volumes',
+    description: 'Mount a named volume at the data directory of stateful services (postgres, redis, mongo...)',
+    rationale:
+      'A database or cache whose data directory is not on a volume loses its data whenever the container is recreated; a named volume keeps it across `up`, `down` and image upgrades.',
+    network: false,
+    options: [],
+  },
+  run(ctx: TransformContext): void {
+    const { project } = ctx;
+    const warned = new Set<string>();
+    const warn = (service: string, message: string, file?: string): void => {
+      const key = `${service}\0${message}`;
+      if (warned.has(key)) return;
+      warned.add(key);
+      ctx.warn({ service, message, file });
+    };
+
+    // 1. What each environment needs.
+    const needs = new Map<string, Need[]>(); // service -> needs
+    const okEnvs = new Map<string, Set<Environment>>(); // service -> envs that keep the data (or chose not to)
+    for (const env of project.environments) {
+      const services = servicesOf(env.merged);
+      for (const name of serviceOrder(env)) {
+        const svc = services[name];
+        if (svc.build !== undefined) continue;
+        const command = strings(svc.command);
+        const environment = isObj(svc.environment) ? (svc.environment as Record<string, string | null>) : undefined;
+        const hit = dataPathOf(svc.image, Array.isArray(svc.command) ? command : undefined, environment);
+        if (!hit) continue;
+        const data: DataPath = hit.data;
+        const mark = (): void => {
+          if (!okEnvs.has(name)) okEnvs.set(name, new Set());
+          okEnvs.get(name)!.add(env);
+        };
+        if (data.kind === 'unknown') {
+          warn(name, `${name} (${hit.ref.raw}) keeps state, but ${data.why}; mount a volume at its data directory by hand`);
+          mark();
+          continue;
+        }
+        if (data.kind === 'ephemeral') {
+          warn(name, `${name}: no volume added: ${data.why}, so it keeps nothing on disk`);
+          mark();
+          continue;
+        }
+        const replicas = asNumber(isObj(svc.deploy) ? svc.deploy.replicas : undefined) ?? asNumber(svc.scale);
+        if (replicas !== undefined && replicas > 1) {
+          warn(name, `${name} runs ${replicas} replicas: they cannot share one data volume at ${data.path}; not adding one`);
+          mark();
+          continue;
+        }
+        const cov = coverage(services, name, data.path);
+        switch (cov.state) {
+          case 'covered':
+            mark();
+            continue;
+          case 'tmpfs':
+            warn(name, `${name}: ${data.path} is a tmpfs${cov.mount.via ? ` (${cov.mount.via})` : ''}, so its data is ephemeral by choice; no volume added`);
+            mark();
+            continue;
+          case 'anonymous':
+            warn(
+              name,
+              `${name}: ${data.path} is an anonymous volume${cov.mount.via ? ` (${cov.mount.via})` : ''}; \`down\` + \`up\` starts from an empty one. Give it a name (e.g. ${name}_data:${cov.mount.target})`,
+            );
+            mark();
+            continue;
+          case 'inside': {
+            const pg18 = hit.entry.id === 'postgres' && data.path === '/var/lib/postgresql' && clean(cov.mount.target) === '/var/lib/postgresql/data';
+            warn(
+              name,
+              pg18
+                ? `${name}: ${hit.ref.raw} keeps its data in /var/lib/postgresql/<major>/docker and refuses to start with a mount at /var/lib/postgresql/data; move the mount to /var/lib/postgresql (existing data needs pg_upgrade or a dump/restore), or pin the image to postgres:17 to keep the old layout`
+                : `${name}: the mount at ${cov.mount.target} is inside the data directory ${data.path}; the rest of it is not kept. Check the mount by hand`,
+            );
+            mark();
+            continue;
+          }
+          case 'unknown':
+            warn(name, `${name}: ${cov.why}; cannot tell whether ${data.path} is kept`);
+            mark();
+            continue;
+          case 'missing': {
+            const list = needs.get(name) ?? [];
+            list.push({ env, service: name, entry: hit.entry, path: data.path, why: data.why });
+            needs.set(name, list);
+          }
+        }
+      }
+    }
+
+    // 2. Where each mount goes: file -> service -> path.
+    interface Placement {
+      file: ProjectFile;
+      service: string;
+      path: string;
+      entry: StatefulImage;
+      why: string;
+      envs: Environment[];
+    }
+    const placements: Placement[] = [];
+    for (const [service, list] of needs) {
+      const ok = okEnvs.get(service) ?? new Set<Environment>();
+      const byPath = new Map<string, Need[]>();
+      for (const n of list) byPath.set(n.path, [...(byPath.get(n.path) ?? []), n]);
+      // Safe file for a group of environments needing `path`: every environment that uses the
+      // file and defines the service needs exactly that path.
+      const needPath = new Map<Environment, string>(list.map((n) => [n.env, n.path]));
+      const safe = (file: ProjectFile, path: string): boolean =>
+        project.environments.every(
+          (e) => !e.files.includes(file) || serviceOf(e.merged, service) === undefined || (needPath.get(e) === path && !ok.has(e)),
+        );
+      for (const [path, group] of byPath) {
+        const envs = group.map((n) => n.env);
+        const owners = new Set(envs.map((e) => ownerOf(e, service, 'image')));
+        const common = owners.size === 1 ? [...owners][0] : undefined;
+        if (common && safe(common, path)) {
+          placements.push({ file: common, service, path, entry: group[0].entry, why: group[0].why, envs: [...project.environments].filter((e) => e.files.includes(common) && serviceOf(e.merged, service) !== undefined) });
+          continue;
+        }
+        for (const n of group) {
+          if (placements.some((p) => p.service === service && p.envs.includes(n.env))) continue;
+          // prefer the image owner, then the latest file of the environment, that is safe
+          const candidates = [ownerOf(n.env, service, 'image'), ...[...n.env.files].reverse()].filter(
+            (f): f is ProjectFile => !!f && safe(f, path),
+          );
+          const file = candidates.find((f) => fileHasService(f, service)) ?? candidates[0];
+          if (!file) {
+            warn(service, `${service}: ${path} is not on a volume in environment ${n.env.name}, but every file of it is shared with an environment that keeps the data differently; add the mount by hand`);
+            continue;
+          }
+          const existing = placements.find((p) => p.file === file && p.service === service && p.path === path);
+          if (existing) existing.envs.push(n.env);
+          else placements.push({ file, service, path, entry: n.entry, why: n.why, envs: project.environments.filter((e) => e.files.includes(file) && serviceOf(e.merged, service) !== undefined) });
+        }
+      }
+    }
+    if (!placements.length) return;
+
+    // 3. Volume names, judged on the environments a placement affects.
+    const usedIn = new Map<Environment, Set<string>>();
+    for (const env of project.environments) {
+      const used = new Set<string>();
+      for (const svc of Object.values(servicesOf(env.merged)))
+        for (const v of Array.isArray(svc.volumes) ? svc.volumes : [])
+          if (isObj(v) && v.type === 'volume' && typeof v.source === 'string') used.add(v.source);
+      usedIn.set(env, used);
+    }
+    const allDeclared = new Set<string>();
+    for (const f of project.files) for (const k of Object.keys(sectionOf(f.model, 'volumes'))) allDeclared.add(k);
+    const dashes = [...allDeclared].filter((n) => n.includes('-')).length;
+    const underscores = [...allDeclared].filter((n) => n.includes('_')).length;
+    const sep = dashes > underscores ? '-' : '_';
+    const claimed: { name: string; envs: Environment[] }[] = [];
+
+    const nameFor = (p: Placement): { name: string; reused: boolean } => {
+      const tokens = (n: string): string[] => n.toLowerCase().split(/[-_.]+/).filter(Boolean);
+      const svcTokens = tokens(p.service);
+      const hints = new Set([...svcTokens, p.service.toLowerCase(), ...p.entry.volumeHints]);
+      const declared = new Set<string>();
+      for (const f of new Set([p.file, ...p.envs.flatMap((e) => e.files)])) for (const k of Object.keys(sectionOf(f.model, 'volumes'))) declared.add(k);
+      const taken = (n: string): boolean =>
+        p.envs.some((e) => usedIn.get(e)!.has(n)) || claimed.some((c) => c.name === n && c.envs.some((e) => p.envs.includes(e)));
+      const declaredInAll = (n: string): boolean => p.envs.every((e) => n in sectionOf(e.merged, 'volumes'));
+      const candidates = [...declared].filter(
+        (n) => !taken(n) && declaredInAll(n) && (tokens(n).some((t) => hints.has(t)) || n.toLowerCase().startsWith(p.service.toLowerCase())),
+      );
+      const score = (n: string): number =>
+        (n === `${p.service}${sep}data` ? 4 : 0) + (tokens(n).some((t) => svcTokens.includes(t)) ? 2 : 0) + (tokens(n).includes('data') ? 1 : 0);
+      candidates.sort((a, b) => score(b) - score(a) || a.localeCompare(b));
+      // only reuse an unambiguous best candidate
+      if (candidates.length && (candidates.length === 1 || score(candidates[0]) > score(candidates[1]))) return { name: candidates[0], reused: true };
+      let name = `${p.service}${sep}data`;
+      for (let i = 2; declared.has(name) || taken(name); i++) name = `${p.service}${sep}data${sep}${i}`;
+      return { name, reused: false };
+    };
+
+    // 4. Edits, one file at a time; every path is checked before anything is queued.
+    for (const p of placements) {
+      const { file, service } = p;
+      const svcPath = ['services', service];
+      const volPath = [...svcPath, 'volumes'];
+      const blocker =
+        editBlocker(file, volPath) ?? (exists(file, ['volumes']) ? editBlocker(file, ['volumes']) : null) ?? editBlocker(file, svcPath);
+      if (blocker) {
+        warn(service, `${service}: ${p.path} is not on a volume, but ${blocker}; add the mount by hand`, file.path);
+        continue;
+      }
+      const volNode = nodeAt(file.source, volPath);
+      const volValue = volNode?.node ?? null;
+      const emptyValue = volValue === null || (isScalar(volValue) && volValue.value === null) || (isCollection(volValue) && volValue.flow && !volValue.items.length);
+      if (volNode && !isSeq(volValue) && !emptyValue) {
+        warn(service, `${service}: volumes is not a list in ${file.path}; add the mount by hand`, file.path);
+        continue;
+      }
+      const { name, reused } = nameFor(p);
+      claimed.push({ name, envs: p.envs });
+      const ed = ctx.editor(file);
+      // long syntax when the file's existing list is written that way
+      const items = isSeq(volValue) ? volValue.items : [];
+      const long = items.length > 0 && items.every((i) => isMap(i));
+      const item = long ? { type: 'volume', source: name, target: p.path } : `${name}:${p.path}`;
+      if (volNode) ed.appendItem(volPath, item);
+      else if (exists(file, svcPath)) ed.insertPair(svcPath, 'volumes', [item]);
+      else if (exists(file, ['services'])) ed.insertPair(['services'], service, { volumes: [item] });
+      else ed.setIn(volPath, [item]);
+      const declared = p.envs.every((e) => name in sectionOf(e.merged, 'volumes'));
+      if (!declared) ed.setIn(['volumes', name], null);
+      const envNote = project.environments.length > 1 ? ` (environments: ${p.envs.map((e) => e.name).join(', ')})` : '';
+      ctx.note({
+        file: file.path,
+        service,
+        message: `mounted volume ${name} at ${p.path}${declared ? '' : ` and declared it`}${envNote}`,
+        reason: `${p.why}; without a volume it is lost whenever the container is recreated${reused ? ` (${name} was declared but no service mounted it)` : ''}`,
+      });
+    }
+  },
+};

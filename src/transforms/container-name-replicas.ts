@@ -1,0 +1,234 @@
+/**
+ * container-name-replicas: a container name is unique on a Docker host, so Compose refuses to
+ * run a service with `container_name` at more than one replica ("... can not be scaled").
+ * Where the merged view of an environment has `deploy.replicas` > 1 or `scale` > 1, this fix
+ * removes `container_name` from that environment.
+ *
+ * Multi-file projects: a `container_name` written in a file that only scaling environments use
+ * is deleted. One written in a file shared with environments that do not scale (typically the
+ * base) is deleted there and moved, with the same value, into an override that only those
+ * environments use, so they keep their fixed name. When no such override exists, the fix
+ * cannot remove it without `!reset` and says so (option `allowReset`).
+ *
+ * Replicas given as a variable (`${WEB_REPLICAS}`) are not taken as > 1: a warning says so.
+ * After a removal, other services that reach the container by its old name (an URL in the
+ * environment, `network_mode: container:<name>`...) are reported: the name no longer resolves.
+ */
+import type { Environment, ProjectFile, Transform, TransformContext } from './types.js';
+import { editBlocker, exists, isObj, serviceOf, serviceOrder, servicesOf, type Obj } from './lib/project-view.js';
+import { isMergeKey, keyValue, nodeAt } from '../core/query.js';
+import { isMap } from 'yaml';
+
+const RE_VAR = /\$\{?[A-Za-z_]/;
+
+interface Scale {
+  /** How many containers, when known. */
+  count?: number;
+  /** `deploy.replicas` or `scale`. */
+  attr?: string;
+  /** The value is a variable. */
+  variable?: string;
+}
+
+function scaleOf(svc: Obj): Scale {
+  const candidates: [string, unknown][] = [
+    ['deploy.replicas', isObj(svc.deploy) ? svc.deploy.replicas : undefined],
+    ['scale', svc.scale],
+  ];
+  for (const [attr, v] of candidates) {
+    if (typeof v === 'number') return { count: v, attr };
+    if (typeof v === 'string') {
+      if (/^\d+$/.test(v.trim())) return { count: Number(v), attr };
+      if (RE_VAR.test(v)) return { variable: v, attr };
+    }
+  }
+  return {};
+}
+
+/** Tokens of a string that could be host names (`redis://user@cache:6379/0` -> cache). */
+function hostTokens(s: string): string[] {
+  return s
+    .split(/[\s,;=/@"'()[\]]+/)
+    .map((t) => t.replace(/:\d+$/, '').replace(/^[a-z][a-z0-9+.-]*:$/i, ''))
+    .filter(Boolean);
+}
+
+/** Where the other services of an environment refer to `name` as a host or container. */
+function referencesTo(env: Environment, name: string, except: string): string[] {
+  const out: string[] = [];
+  for (const [svcName, svc] of Object.entries(servicesOf(env.merged))) {
+    if (svcName === except) continue;
+    if (svc.network_mode === `container:${name}`) out.push(`${svcName} (network_mode)`);
+    for (const v of Array.isArray(svc.volumes_from) ? svc.volumes_from : [])
+      if (v === `container:${name}` || (typeof v === 'string' && v.startsWith(`container:${name}:`))) out.push(`${svcName} (volumes_from)`);
+    if (isObj(svc.environment))
+      for (const [k, v] of Object.entries(svc.environment))
+        if (typeof v === 'string' && hostTokens(v).includes(name)) out.push(`${svcName} (environment ${k})`);
+    for (const key of ['command', 'entrypoint'])
+      if (Array.isArray(svc[key]) && (svc[key] as unknown[]).some((a) => typeof a === 'string' && hostTokens(a).includes(name)))
+        out.push(`${svcName} (${key})`);
+  }
+  return out;
+}
+
+export const containerNameReplicas: Transform = {
+  meta: {
+    name: 'container-name-replicas',
+    description: 'Remove container_name from services that run more than one replica',
+    rationale:
+      'Container names are unique per Docker host, so Compose refuses to scale a service that sets container_name; replicas are reached by the service name instead.',
+    network: false,
+    options: [
+      {
+        name: 'allowReset',
+        description:
+          'When container_name comes from a file shared with environments that do not scale, unset it with `container_name: !reset null` in the scaling environment (needs Compose >= 2.24) instead of moving it into the other environments',
+        type: 'boolean',
+        default: false,
+      },
+    ],
+  },
+  run(ctx: TransformContext): void {
+    const { project } = ctx;
+    const allowReset = ctx.options.allowReset === true;
+    const warned = new Set<string>();
+    const warn = (service: string, message: string, file?: string): void => {
+      if (warned.has(message)) return;
+      warned.add(message);
+      ctx.warn({ service, message, file });
+    };
+
+    const names: string[] = [];
+    for (const env of project.environments) for (const n of serviceOrder(env)) if (!names.includes(n)) names.push(n);
+
+    for (const service of names) {
+      const scaling = new Map<Environment, Scale>();
+      for (const env of project.environments) {
+        const svc = serviceOf(env.merged, service);
+        if (!svc || svc.container_name === undefined) continue;
+        const sc = scaleOf(svc);
+        if (sc.variable !== undefined) {
+          warn(
+            service,
+            `${service}: ${sc.attr} is \`${sc.variable}\` in ${env.name}; not treated as more than 1. If it can be, container_name (${String(svc.container_name)}) must go`,
+          );
+        } else if (sc.count !== undefined && sc.count > 1) scaling.set(env, sc);
+      }
+      if (!scaling.size) continue;
+      const isScaling = (e: Environment): boolean => scaling.has(e);
+      const envsOf = (f: ProjectFile): Environment[] =>
+        project.environments.filter((e) => e.files.includes(f) && serviceOf(e.merged, service) !== undefined);
+      const setsName = (f: ProjectFile): boolean => {
+        const svc = serviceOf(f.model, service);
+        return !!svc && svc.container_name !== undefined;
+      };
+
+      // files to delete from, and values to move into non-scaling environments
+      const deletions = new Set<ProjectFile>();
+      const moves = new Map<ProjectFile, { value: unknown; from: ProjectFile; envs: Environment[] }>();
+      let blocked = false;
+      for (const env of scaling.keys()) {
+        for (const f of env.files.filter(setsName)) {
+          if (deletions.has(f)) continue;
+          const why = editBlocker(f, ['services', service, 'container_name']);
+          if (why) {
+            warn(service, `${service}: cannot remove container_name from ${f.path}: ${why}`, f.path);
+            blocked = true;
+            continue;
+          }
+          const others = envsOf(f).filter((e) => !isScaling(e));
+          const value = serviceOf(f.model, service)!.container_name;
+          // non-scaling environments that would lose their name with this deletion
+          const losing = others.filter((n) => {
+            const idx = n.files.indexOf(f);
+            return !n.files.slice(idx + 1).some((g) => setsName(g) && !deletions.has(g));
+          });
+          if (!losing.length) {
+            deletions.add(f);
+            continue;
+          }
+          if (allowReset) {
+            const target = [...env.files].reverse().find((g) => envsOf(g).every(isScaling)) ?? null;
+            warn(
+              service,
+              target
+                ? `${service}: container_name comes from ${f.path}, which ${losing.map((e) => e.name).join(', ')} also ${losing.length > 1 ? 'use' : 'uses'} without scaling. composemod cannot write YAML tags yet: add \`container_name: !reset null\` under services.${service} in ${target.path} (Compose >= 2.24)`
+                : `${service}: container_name comes from ${f.path}, which ${losing.map((e) => e.name).join(', ')} also ${losing.length > 1 ? 'use' : 'uses'} without scaling, and ${env.name} has no file of its own to reset it in; remove it by hand`,
+              target?.path,
+            );
+            blocked = true;
+            continue;
+          }
+          // each losing environment needs a file of its own (used by no scaling environment)
+          const targets = new Map<Environment, ProjectFile>();
+          for (const n of losing) {
+            const own = [...n.files].reverse().find((g) => g !== f && envsOf(g).every((e) => !isScaling(e)));
+            if (own) targets.set(n, own);
+          }
+          if (targets.size < losing.length) {
+            const stuck = losing.filter((n) => !targets.has(n)).map((n) => n.name);
+            warn(
+              service,
+              `${service}: container_name comes from ${f.path}, which ${stuck.join(', ')} also use${stuck.length > 1 ? '' : 's'} without scaling and without an override of ${stuck.length > 1 ? 'their' : 'its'} own to move it into; rerun with --allow-reset, or remove it by hand`,
+              f.path,
+            );
+            blocked = true;
+            continue;
+          }
+          for (const [n, own] of targets) {
+            if (setsName(own)) {
+              warn(service, `${service}: ${own.path} sets its own container_name for ${n.name}, which ${f.path} overrides; sort the names out by hand`, own.path);
+              blocked = true;
+              continue;
+            }
+            if (editBlocker(own, ['services', service]) || (exists(own, ['services']) && editBlocker(own, ['services']))) {
+              warn(service, `${service}: cannot add container_name to ${own.path}: ${editBlocker(own, ['services', service]) ?? editBlocker(own, ['services'])}`, own.path);
+              blocked = true;
+              continue;
+            }
+            const m = moves.get(own) ?? { value, from: f, envs: [] };
+            m.envs.push(n);
+            moves.set(own, m);
+          }
+          if (!blocked) deletions.add(f);
+        }
+      }
+      if (blocked) continue;
+
+      const why = [...scaling]
+        .map(([e, sc]) => `${project.environments.length > 1 ? `${e.name} runs` : 'it runs'} ${sc.count} replicas (${sc.attr})`)
+        .join(', ');
+      const reason = `${why}; a container name is unique per host, so Compose refuses to scale a service that sets container_name (reach the replicas by the service name ${service})`;
+      for (const f of deletions) {
+        const value = serviceOf(f.model, service)!.container_name;
+        ctx.editor(f).deletePair(['services', service, 'container_name']);
+        ctx.note({ file: f.path, service, message: `removed container_name: ${String(value)}`, reason });
+      }
+      for (const [own, m] of moves) {
+        const ed = ctx.editor(own);
+        const svcPath = ['services', service];
+        const svcRef = nodeAt(own.source, svcPath);
+        const first = svcRef && isMap(svcRef.node) ? svcRef.node.items.find((p) => !isMergeKey(p.key)) : undefined;
+        if (first) {
+          ed.insertPair(svcPath, 'container_name', m.value, { before: String(keyValue(first.key)) });
+        } else if (svcRef) ed.insertPair(svcPath, 'container_name', m.value);
+        else if (exists(own, ['services'])) ed.insertPair(['services'], service, { container_name: m.value });
+        else ed.setIn([...svcPath, 'container_name'], m.value);
+        ctx.note({
+          file: own.path,
+          service,
+          message: `moved container_name: ${String(m.value)} here from ${m.from.path}`,
+          reason: `${m.envs.map((e) => e.name).join(', ')} ${m.envs.length > 1 ? 'do' : 'does'} not scale ${service} and keep${m.envs.length > 1 ? '' : 's'} the fixed name, while ${why}`,
+        });
+      }
+      // the old name no longer resolves in the scaling environments
+      for (const env of scaling.keys()) {
+        const name = serviceOf(env.merged, service)!.container_name;
+        if (typeof name !== 'string') continue;
+        const refs = referencesTo(env, name, service);
+        if (refs.length)
+          warn(service, `${service}: ${refs.join(', ')} refer${refs.length > 1 ? '' : 's'} to the container name ${name}, which no longer exists in ${env.name}; use the service name ${service}`);
+      }
+    }
+  },
+};
