@@ -4,7 +4,8 @@
  *   expected/   the project after: every file compared byte for byte; a file of input/ that is
  *               missing from expected/ must have been deleted
  *   args.json   optional: { "env": { "NAME": ["a.yml", "b.yml"] }, "options": { ... },
- *               "warnings": ["substring", ...] }  (without "env", each compose file of input/
+ *               "warnings": ["substring", ...], "info": ["substring", ...] }
+ *               (without "env", each compose file of input/
  *               is its own environment)
  * Each case also runs the fix a second time on its own output and expects no change.
  */
@@ -23,6 +24,7 @@ interface CaseArgs {
   env?: Record<string, string[]>;
   options?: Record<string, unknown>;
   warnings?: string[];
+  info?: string[];
 }
 
 function listFiles(dir: string, base = dir): string[] {
@@ -66,6 +68,7 @@ for (const transform of transforms) {
           expect(readFileSync(path.join(work, f), 'utf8'), f).toBe(readFileSync(path.join(expectedDir, f), 'utf8'));
         for (const w of args.warnings ?? [])
           expect(first.warnings.map((x) => x.message).join('\n')).toContain(w);
+        for (const i of args.info ?? []) expect(first.infos.map((x) => x.message).join('\n')).toContain(i);
         const second = await runFixes(targetFor(work, args), [transform], args.options ?? {});
         expect(second.changes, 'a second run changes nothing').toEqual([]);
       });

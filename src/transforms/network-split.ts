@@ -54,7 +54,7 @@ export const networkSplit: Transform = {
   run(ctx: TransformContext): void {
     const { project } = ctx;
     const internal = ctx.options.internalBackend === true;
-    const skip = (message: string, extra: { file?: string; service?: string } = {}): void => ctx.warn({ message: `network-split skipped: ${message}`, ...extra });
+    const skip = (message: string, extra: { file?: string; service?: string } = {}): void => ctx.info({ message: `skipped: ${message}`, ...extra });
     const envLabel = (e: Environment): string => (project.environments.length > 1 ? ` (environment ${e.name})` : '');
 
     // 1. Every environment must be flat, on the same network.

@@ -25,6 +25,8 @@ export interface FixResult {
   changes: FileChange[];
   notes: ChangeNote[];
   warnings: Warning[];
+  /** Decisions that need no action (why a fix skipped a project or a service). */
+  infos: Warning[];
   /** Secret values registered by fixes; the CLI masks them in everything it prints. */
   masks: string[];
   /** Per fix: number of changes it made. */
@@ -61,6 +63,7 @@ export async function runFixes(
   const otherFiles = new Map<string, { original: string | null; text: string; mode?: number }>();
   const notes: ChangeNote[] = [];
   const warnings: Warning[] = [];
+  const infos: Warning[] = [];
   const masks = new Set<string>();
   const counts: Record<string, number> = {};
 
@@ -96,6 +99,9 @@ export async function runFixes(
       warn(w) {
         warnings.push({ fix, ...w });
       },
+      info(i) {
+        infos.push({ fix, ...i });
+      },
       mask(secret) {
         if (secret) masks.add(secret);
       },
@@ -115,7 +121,7 @@ export async function runFixes(
   for (const [p, o] of otherFiles) {
     if (o.text !== o.original) changes.push({ path: p, before: o.original, after: o.text, mode: o.mode });
   }
-  return { changes, notes, warnings, masks: [...masks], counts };
+  return { changes, notes, warnings, infos, masks: [...masks], counts };
 }
 
 function readIfExists(p: string): string | null {

@@ -80,6 +80,8 @@ export interface TransformContext {
   /** Record a change and its reason for the summary. */
   note(note: Omit<ChangeNote, 'fix'>): void;
   warn(warning: Omit<Warning, 'fix'>): void;
+  /** Explain a decision that needs no action, e.g. why the fix did nothing here. */
+  info(info: Omit<Warning, 'fix'>): void;
   /** Register a secret value: it is masked in every diff, summary and report. */
   mask(secret: string): void;
 }

@@ -105,6 +105,8 @@ function summary(io: Io, selected: Transform[], results: { target: FixTarget; re
       out.push(`  ${t.meta.name}: ${notes.length ? `${notes.length} change${notes.length > 1 ? 's' : ''}` : 'nothing to do'}`);
       for (const n of notes)
         out.push(`    ${rel(io, n.file)}${n.service ? ` [${n.service}]` : ''}: ${n.message}\n      why: ${n.reason}`);
+      for (const i of result.infos.filter((x) => x.fix === t.meta.name))
+        out.push(`    ${i.file ? `${rel(io, i.file)}: ` : ''}${i.service ? `[${i.service}] ` : ''}${i.message}`);
     }
     if (result.warnings.length) {
       out.push('  needs a human:');
@@ -132,6 +134,7 @@ function jsonReport(io: Io, selected: Transform[], results: { target: FixTarget;
       counts: result.counts,
       changes: result.notes,
       warnings: result.warnings,
+      info: result.infos,
       files: result.changes.map((c) => ({ path: rel(io, c.path), kind: changeKind(c) })),
     })),
   };
