@@ -5,6 +5,7 @@
 //   floor   a bare `yaml.parseAllDocuments` loop over the same in-memory texts
 //   edit    load (parseSource) + query (services) + save without change (Editor.apply)
 //   config  load + toModel + configModel (merge engine + normal form) per file
+//   fix     every offline fix over each file of corpus/single (runFixes, nothing written)
 // and reports files/s, MB/s, median ms/file, the ratio to the floor, and peak RSS. Then it
 // times `composemod --version` start-up (median of 15 spawns).
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
@@ -24,6 +25,8 @@ const { services } = await import(path.join(root, 'dist/core/query.js'));
 const { toModel } = await import(path.join(root, 'dist/core/model.js'));
 const { configModel } = await import(path.join(root, 'dist/core/merge/index.js'));
 const { ComposemodError } = await import(path.join(root, 'dist/core/errors.js'));
+const { runFixes } = await import(path.join(root, 'dist/transforms/runner.js'));
+const { transforms } = await import(path.join(root, 'dist/transforms/index.js'));
 
 function walk(dir) {
   const out = [];
@@ -40,14 +43,15 @@ function median(xs) {
   return s.length ? s[Math.floor(s.length / 2)] : NaN;
 }
 
-/** Runs fn over every file ROUNDS times; per-file time is the median over rounds. */
+/**
+ * Runs fn over every file ROUNDS times. Per-file time is the median over rounds; the total is
+ * the sum of those medians (a GC pause or a scheduling hiccup in one round does not count).
+ */
 function measure(files, fn) {
   const perFile = files.map(() => []);
-  const totals = [];
   let failures = 0;
   for (let r = 0; r < ROUNDS; r++) {
     globalThis.gc?.();
-    const t0 = performance.now();
     files.forEach((f, i) => {
       const s = performance.now();
       try {
@@ -58,9 +62,9 @@ function measure(files, fn) {
       }
       perFile[i].push(performance.now() - s);
     });
-    totals.push(performance.now() - t0);
   }
-  return { total: median(totals), perFileMedian: median(perFile.map(median)), failures };
+  const medians = perFile.map(median);
+  return { total: medians.reduce((a, b) => a + b, 0), perFileMedian: median(medians), failures };
 }
 
 function row(name, files, bytes, m, floor) {
@@ -112,6 +116,39 @@ const config = measure(files, (f) => {
 console.log(row('floor', files, bytes, floor));
 console.log(row('edit', files, bytes, edit, floor));
 console.log(row('config', files, bytes, config, floor));
+// every offline fix over every single file (async: the runner reads the files itself)
+const singles = files.filter((f) => f.path.includes(`${path.sep}single${path.sep}`));
+const offline = transforms.filter((t) => !t.meta.network);
+const fixTimes = singles.map(() => []);
+let fixFailures = 0;
+let fixChanged = 0;
+const FIX_ROUNDS = Math.min(ROUNDS, 3);
+for (let r = 0; r < FIX_ROUNDS; r++) {
+  for (const [i, f] of singles.entries()) {
+    const s = performance.now();
+    try {
+      const res = await runFixes({ dir: path.dirname(f.path), environments: [{ name: 'default', files: [f.path] }] }, offline, {});
+      if (r === 0 && res.changes.length) fixChanged++;
+    } catch (e) {
+      if (!(e instanceof ComposemodError)) throw e;
+      if (r === 0) fixFailures++;
+    }
+    fixTimes[i].push(performance.now() - s);
+  }
+}
+const fixMedians = fixTimes.map(median);
+const fixTotal = fixMedians.reduce((a, b) => a + b, 0);
+const singleBytes = singles.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
+console.log(
+  [
+    'fix'.padEnd(8),
+    `${(singles.length / (fixTotal / 1000)).toFixed(0).padStart(7)} files/s`,
+    `${(singleBytes / 1e6 / (fixTotal / 1000)).toFixed(2).padStart(7)} MB/s`,
+    `${median(fixMedians).toFixed(3).padStart(7)} ms/file (median)`,
+    `  all ${offline.length} offline fixes over ${singles.length} files of corpus/single in ${fixTotal.toFixed(0)} ms;`,
+    `${fixChanged} changed, ${fixFailures} rejected with ComposemodError`,
+  ].join('  '),
+);
 console.log(`round-trip: ${identical / ROUNDS}/${files.length} files saved back byte-identical with no edits`);
 console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB`);
 

@@ -30,11 +30,11 @@ export function locate(source: ComposeSource, modelPath: readonly (string | numb
  * and valid against the compose-spec schema (unknown keys, wrong types), with errors located
  * at the offending line.
  */
-export function toComposeModel(source: ComposeSource): Record<string, unknown> {
+export function toComposeModel(source: ComposeSource, opts: { schema?: boolean } = {}): Record<string, unknown> {
   const where = (p: (string | number)[]) => locate(source, p);
   const model = toModel(source);
   assertComposeFile(model, source, where);
-  assertSchema(forSchema(model), source.path, where);
+  if (opts.schema !== false) assertSchema(forSchema(model), source.path, where);
   return model;
 }
 

@@ -67,10 +67,11 @@ export async function runFixes(
   const masks = new Set<string>();
   const counts: Record<string, number> = {};
 
-  for (const transform of transforms) {
+  for (const [i, transform] of transforms.entries()) {
     const fix = transform.meta.name;
     counts[fix] = 0;
-    const project = buildProject(target, composeFiles);
+    // the inputs are schema-checked once; later states come from verified range edits
+    const project = buildProject(target, composeFiles, i === 0);
     const editors = new Map<string, Editor>();
     const ctx: TransformContext = {
       project,
@@ -132,11 +133,11 @@ function readIfExists(p: string): string | null {
   }
 }
 
-function buildProject(target: FixTarget, files: Map<string, FileState>): ComposeProject {
+function buildProject(target: FixTarget, files: Map<string, FileState>, schema: boolean): ComposeProject {
   const parsed = new Map<string, ProjectFile>();
   for (const s of files.values()) {
     const source = parseSource(s.content, s.path);
-    parsed.set(s.path, { path: s.path, source, model: toComposeModel(source) });
+    parsed.set(s.path, { path: s.path, source, model: toComposeModel(source, { schema }) });
   }
   const environments: Environment[] = target.environments.map((env) => {
     const envFiles = env.files.map((f) => parsed.get(f)!);
