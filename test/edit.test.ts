@@ -106,6 +106,60 @@ describe('Editor', () => {
     expect(() => new Editor(src(t)).deletePair(['x-env'])).toThrow(/aliased/);
   });
 
+  it('deletes alias entries, then an anchored node once every alias of it is deleted', () => {
+    const t = 'x-l: &l\n  driver: json\n\nservices:\n  a:\n    image: a\n    logging: *l\n  b:\n    image: b\n    logging: *l\n    dns:\n      - *l\n';
+    const s = src(t);
+    // an alias still in use: refused, even after some aliases are deleted
+    expect(() => new Editor(s).deletePair(['x-l'])).toThrow(/aliased at line 7.*delete every alias first/);
+    expect(() => new Editor(s).deletePair(['services', 'a', 'logging']).deletePair(['x-l'])).toThrow(/aliased at line 10/);
+    // inside an alias: still refused
+    expect(() => new Editor(s).deletePair(['services', 'b', 'logging', 'driver'])).toThrow(/alias/);
+    const out = new Editor(s)
+      .deletePair(['services', 'a', 'logging'])
+      .deleteItem(['services', 'b', 'dns', 0])
+      .deletePair(['services', 'b', 'logging'])
+      .deletePair(['x-l'])
+      .apply();
+    expect(out).toBe('services:\n  a:\n    image: a\n  b:\n    image: b\n    dns: []\n');
+    // aliases inside a deleted entry count as deleted
+    expect(new Editor(s).deletePair(['services', 'a', 'logging']).deletePair(['services', 'b']).deletePair(['x-l']).apply()).toBe(
+      'services:\n  a:\n    image: a\n',
+    );
+    // an entry defining an anchor used elsewhere
+    const t2 = 'services:\n  a:\n    environment: &e\n      A: "1"\n  b:\n    environment: *e\n';
+    expect(() => new Editor(src(t2)).deletePair(['services', 'a'])).toThrow(/aliased|used elsewhere/);
+    expect(new Editor(src(t2)).deletePair(['services', 'b', 'environment']).deletePair(['services', 'a']).apply()).toBe('services:\n  b: {}\n');
+  });
+
+  it('removes blank lines left at the end of the document', () => {
+    const t = 'services:\n  a:\n    image: a\n\n  # B\n  b:\n    image: b\n\nvolumes:\n  data:\n';
+    expect(new Editor(src(t)).deletePair(['services', 'b']).deletePair(['volumes']).apply()).toBe('services:\n  a:\n    image: a\n');
+    // blank lines the original already ended with stay
+    const t2 = 'services:\n  a:\n    image: a\n  b:\n    image: b\n\n';
+    expect(new Editor(src(t2)).deletePair(['services', 'a']).apply()).toBe('services:\n  b:\n    image: b\n\n');
+  });
+
+  it('setTag and tagged inserts (`!reset` / `!override`)', () => {
+    const t = 'services:\n  a:\n    ports: # p\n      - "80:80"\n    restart: always\n    x: {k: 1}\n';
+    const out = new Editor(src(t))
+      .setTag(['services', 'a', 'ports'], '!override')
+      .insertPair(['services', 'a'], 'dns', [], { tag: '!reset' })
+      .insertPair(['services', 'a', 'x'], 'j', null, { tag: '!reset' })
+      .insertPair(['services'], 'b', {}, { tag: '!reset' })
+      .apply();
+    expect(out).toBe(
+      'services:\n  a:\n    ports: !override # p\n      - "80:80"\n    restart: always\n    x: {k: 1, j: !reset null}\n    dns: !reset []\n  b: !reset {}\n',
+    );
+    expect(() => new Editor(src(t)).setTag(['services', 'a', 'ports'], 'override')).toThrow(/invalid tag/);
+    expect(() => new Editor(src(t)).insertPair(['services', 'a'], 'dns', ['1'], { tag: '!reset' })).toThrow(/scalar or empty/);
+    const tagged = 'services:\n  a:\n    ports: !override\n      - "80:80"\n';
+    expect(() => new Editor(src(tagged)).setTag(['services', 'a', 'ports'], '!override')).toThrow(/already has a tag/);
+    // every other entry deleted, the tagged one inserted: no `{}` left behind
+    expect(new Editor(src(t)).deletePair(['services', 'a', 'ports']).deletePair(['services', 'a', 'restart']).deletePair(['services', 'a', 'x'])
+      .insertPair(['services', 'a'], 'image', null, { tag: '!reset' })
+      .apply()).toBe('services:\n  a:\n    image: !reset null\n');
+  });
+
   it('rejects overlapping edits', () => {
     const t = 'services:\n  web:\n    image: a\n';
     const e = new Editor(src(t)).replaceScalar(['services', 'web', 'image'], 'b').deletePair(['services', 'web']);

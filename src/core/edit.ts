@@ -410,17 +410,13 @@ export class Editor {
     const ref = this.physical(path);
     if (!ref.pair || !isMap(ref.parent)) throw this.fail(path, 'not a mapping entry', ref);
     const node = ref.node;
-    if (!node || (isScalar(node) && node.value === null && !ref.range?.[1])) throw this.fail(path, 'no value to tag', ref);
+    if (!node || (isScalar(node) && node.value === null)) throw this.fail(path, 'no value to tag', ref);
     if ((node as { tag?: string }).tag) throw this.fail(path, 'the value already has a tag', ref);
-    if (isScalar(node) && node.value === null) throw this.fail(path, 'no value to tag', ref);
     const kr = rangeOf(ref.pair.key)!;
     const colon = this.src.text.indexOf(':', kr[1]);
     if (isScalar(node)) {
       const r = ref.range!;
-      this.setModel(path, this.src.text.slice(r[0], r[1]), true);
-      if (isScalar(node) && node.type !== Scalar.PLAIN) {
-        this.setModel(path, node.value, true);
-      }
+      this.setModel(path, node.type === Scalar.PLAIN ? this.src.text.slice(r[0], r[1]) : node.value, true);
     }
     this.ops.push(() => [{ start: colon + 1, end: colon + 1, text: ` ${tag}` }]);
     return this;
@@ -527,7 +523,38 @@ export class Editor {
     for (const op of this.ops) out.push(...op());
     const inserts = out.filter((e) => e.start === e.end);
     out.push(...this.deletionEdits(inserts));
-    return this.coalesce(out);
+    return this.trimTrailingBlanks(this.coalesce(out));
+  }
+
+  /**
+   * Deleting the last entries of a document can leave blank lines at its end (they separated
+   * entries that are gone): a deletion that reaches the end of the text also takes the blank
+   * lines right before it, unless another edit is there.
+   */
+  private trimTrailingBlanks(edits: TextEdit[]): TextEdit[] {
+    const t = this.src.text;
+    const n = edits.length;
+    if (!n || edits[n - 1].text !== '' || edits[n - 1].end !== t.length) return edits;
+    let i = n - 1;
+    let s = edits[i].start;
+    if (this.lines.start(s) !== s) return edits;
+    for (;;) {
+      if (i > 0 && edits[i - 1].text === '' && edits[i - 1].end === s && edits[i - 1].start < s) {
+        i--;
+        s = edits[i].start;
+        if (this.lines.start(s) !== s) break;
+        continue;
+      }
+      const p = this.lines.prev(s);
+      const floor = i > 0 ? edits[i - 1].end : 0;
+      if (p > 0 && p >= floor && isBlank(this.lines.line(p))) {
+        s = p;
+        continue;
+      }
+      break;
+    }
+    if (i === n - 1 && s === edits[i].start) return edits;
+    return [...edits.slice(0, i), { start: s, end: t.length, text: '' }];
   }
 
   /**
