@@ -89,4 +89,19 @@ describe('extract command', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('NAME=FILE');
   });
+
+  it('--allow-reset --json lists the !reset/!override markers and the Compose version they need', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cm-extract-cli-'));
+    cpSync(path.resolve(input, '../../allow-reset-three-envs/input'), dir, { recursive: true });
+    const plain = JSON.parse((await run({ json: true, dryRun: true }, dir)).stdout);
+    expect(plain.requires).toBeNull();
+    const r = await run({ json: true, dryRun: true, allowReset: true }, dir);
+    const j = JSON.parse(r.stdout);
+    expect(j.status).toBe('extracted');
+    expect(j.requires).toBe('Docker Compose >= 2.24.4');
+    const prod = j.environments.find((e: { name: string }) => e.name === 'prod');
+    expect(prod.markers).toContainEqual({ tag: '!reset', path: 'services.mailhog' });
+    expect(prod.markers).toContainEqual({ tag: '!override', path: 'services.api.ports' });
+    expect(j.lines.after).toBeLessThan(plain.lines.after);
+  });
 });

@@ -27,8 +27,8 @@ interface Row {
   reason?: string;
   before: number;
   after: number;
+  markers?: number;
 }
-const rows: Row[] = [];
 
 async function environmentsOf(dir: string): Promise<{ envs: Environment[]; family: Family; ext: '.yml' | '.yaml'; how: string }> {
   try {
@@ -45,10 +45,10 @@ async function environmentsOf(dir: string): Promise<{ envs: Environment[]; famil
   return { envs, family, ext, how: 'explicit' };
 }
 
-async function run(dir: string, envs: Environment[], family: Family, ext: '.yml' | '.yaml'): Promise<ExtractResult> {
+async function run(dir: string, envs: Environment[], family: Family, ext: '.yml' | '.yaml', allowReset = false): Promise<ExtractResult> {
   const sources = new Map<string, ComposeSource>();
   for (const e of envs) for (const f of e.files) if (!sources.has(f)) sources.set(f, await loadSource(f));
-  return extract({ dir, environments: envs, sources, family, ext, exists: existsSync, resolveExtendsFile });
+  return extract({ dir, environments: envs, sources, family, ext, exists: existsSync, resolveExtendsFile, allowReset });
 }
 
 async function config(files: string[]): Promise<unknown> {
@@ -57,7 +57,9 @@ async function config(files: string[]): Promise<unknown> {
   return configModel(loaded, { resolveExtendsFile });
 }
 
-describe.skipIf(!present)('extract over the corpus pairs', () => {
+for (const allowReset of [false, true])
+describe.skipIf(!present)(`extract over the corpus pairs${allowReset ? ' (--allow-reset)' : ''}`, () => {
+  const rows: Row[] = [];
   const pairs = present ? readdirSync(pairsDir).filter((d) => statSync(path.join(pairsDir, d)).isDirectory()).sort() : [];
   for (const pair of pairs) {
     it(pair, async () => {
@@ -70,14 +72,21 @@ describe.skipIf(!present)('extract over the corpus pairs', () => {
       }
       let result: ExtractResult;
       try {
-        result = await run(work, envs, family, ext);
+        result = await run(work, envs, family, ext, allowReset);
       } catch (e) {
         rows.push({ pair, status: 'error', reason: (e as Error).message, before: 0, after: 0 });
         // an input the loader rejects is a clear error, never a crash
         expect((e as Error).name).toBe('ComposemodError');
         return;
       }
-      rows.push({ pair, status: result.status, reason: result.reason, before: result.linesBefore, after: result.linesAfter });
+      rows.push({
+        pair,
+        status: result.status,
+        reason: result.reason,
+        before: result.linesBefore,
+        after: result.linesAfter,
+        markers: result.environments.reduce((n, e) => n + e.markers.length, 0),
+      });
       if (result.status !== 'extracted') {
         expect(result.reason).toBeTruthy();
         return;
@@ -100,6 +109,7 @@ describe.skipIf(!present)('extract over the corpus pairs', () => {
         result.environments.map((e) => ({ name: e.name, files: e.after })),
         family,
         ext,
+        allowReset,
       );
       expect(again.status).toBe('nothing-to-do');
     });
@@ -109,9 +119,12 @@ describe.skipIf(!present)('extract over the corpus pairs', () => {
     const extracted = rows.filter((r) => r.status === 'extracted');
     const before = extracted.reduce((n, r) => n + r.before, 0);
     const after = extracted.reduce((n, r) => n + r.after, 0);
-    const lines = rows.map((r) => `  ${r.pair}: ${r.status}${r.reason ? ` (${r.reason})` : ''}${r.status === 'extracted' ? ` ${r.before} -> ${r.after} lines` : ''}`);
+    const lines = rows.map(
+      (r) =>
+        `  ${r.pair}: ${r.status}${r.reason ? ` (${r.reason})` : ''}${r.status === 'extracted' ? ` ${r.before} -> ${r.after} lines` : ''}${r.markers ? `, ${r.markers} !reset/!override` : ''}`,
+    );
     console.log(
-      `extract corpus: ${extracted.length} extracted, ${rows.filter((r) => r.status === 'refused').length} refused, ` +
+      `extract corpus${allowReset ? ' (--allow-reset)' : ''}: ${extracted.length} extracted, ${rows.filter((r) => r.status === 'refused').length} refused, ` +
         `${rows.length - extracted.length - rows.filter((r) => r.status === 'refused').length} other; lines ${before} -> ${after} (${before - after} removed)\n${lines.join('\n')}`,
     );
   });

@@ -8,13 +8,14 @@ import path from 'node:path';
 import { ComposemodError } from '../core/errors.js';
 import { parseSource, type ComposeSource } from '../core/source.js';
 import { toComposeModel } from '../core/project.js';
-import { configModel, normalize, isReset, isOverride } from '../core/merge/index.js';
+import { configModel, mergeFiles, normalize, isReset, isOverride } from '../core/merge/index.js';
 import { deepEqual } from '../core/merge/values.js';
 import type { FileChange } from '../core/save.js';
 import { isDevName, type Environment, type Family } from '../core/discover.js';
 import { canonicalJson, planExtract, type Keep, type Plan } from './plan.js';
 import {
   atomicPaths,
+  fixedPaths,
   commentCounts,
   commentInsertions,
   commentOwner,
@@ -40,6 +41,15 @@ export interface ExtractInput {
   /** Does a file exist on disk (to refuse overwriting an unrelated file)? */
   exists?: (file: string) => boolean;
   resolveExtendsFile?: (file: string, fromFile: string) => unknown;
+  /** May use `!reset` / `!override` (Compose >= 2.24.4) where that makes the files shorter. */
+  allowReset?: boolean;
+}
+
+/** A `!reset` or `!override` written into an override file. */
+export interface Marker {
+  tag: '!reset' | '!override';
+  /** Model path, dotted (`services.web.ports`). */
+  path: string;
 }
 
 export interface EnvReport {
@@ -52,6 +62,10 @@ export interface EnvReport {
   linesAfter: number;
   verified: boolean;
   problem?: string;
+  /** `!reset` / `!override` markers in this environment's override (with allowReset). */
+  markers: Marker[];
+  /** The environment's files after the first one, left as they are (a layered environment). */
+  layers: string[];
 }
 
 export interface ExtractResult {
@@ -67,6 +81,8 @@ export interface ExtractResult {
   linesBefore: number;
   linesAfter: number;
   notes: string[];
+  /** Some override uses `!reset` / `!override` (needs Compose >= 2.24.4). */
+  usesReset?: boolean;
 }
 
 const DEFAULT_STEM: Record<Family, string> = { compose: 'compose', 'docker-compose': 'docker-compose' };
@@ -84,6 +100,8 @@ function refused(reason: string, environments: Environment[], notes: string[] = 
       linesBefore: 0,
       linesAfter: 0,
       verified: false,
+      markers: [],
+      layers: e.files.slice(1),
     })),
     changes: [],
     linesBefore: 0,
@@ -142,6 +160,8 @@ function keptAt(keep: Keep | null, model: unknown, p: readonly (string | number)
   for (const seg of p) {
     if (!k) return false;
     if (k === true) return v !== undefined;
+    if (k.kind === 'reset') return false;
+    if (k.kind === 'override') return v !== undefined;
     if (k.kind === 'map') {
       k = k.keys.get(String(seg)) ?? null;
       v = v && typeof v === 'object' ? (v as Record<string, unknown>)[String(seg)] : undefined;
@@ -151,41 +171,182 @@ function keptAt(keep: Keep | null, model: unknown, p: readonly (string | number)
       v = Array.isArray(v) ? v[seg] : undefined;
     }
   }
-  return !!k;
+  return !!k && !(k !== true && k.kind === 'reset');
+}
+
+/** The `!reset` / `!override` markers of a keep tree. */
+export function markersOf(k: Keep | null, p: (string | number)[] = []): Marker[] {
+  if (!k || k === true) return [];
+  const at = p.map(String).join('.');
+  if (k.kind === 'reset') return [{ tag: '!reset', path: at }];
+  if (k.kind === 'override') return [{ tag: '!override', path: at }];
+  if (k.kind === 'map') return [...k.keys].flatMap(([key, sub]) => markersOf(sub, [...p, key]));
+  return [];
+}
+
+const nest = (p: readonly (string | number)[], v: unknown): unknown => p.reduceRight<unknown>((acc, seg) => ({ [String(seg)]: acc }), v);
+
+/**
+ * Does the plain merge of `value` onto `base` at `p` give what `value` gives alone? Asked of
+ * the merge engine on a model holding only that path; any error counts as "no".
+ */
+export function replacesAt(p: (string | number)[], base: unknown, value: unknown): boolean {
+  try {
+    const merged = normalize(mergeFiles([{ path: 'base', model: nest(p, base) }, { path: 'env', model: nest(p, value) }]));
+    const alone = normalize(mergeFiles([{ path: 'env', model: nest(p, value) }]));
+    return deepEqual(merged, alone);
+  } catch {
+    return false;
+  }
+}
+
+/** What planning and building produced for the environments' first files, before verification. */
+interface Built {
+  layout: Layout;
+  basePath: string;
+  baseIndex: number;
+  /** New content by absolute path (the base and the overrides). */
+  outputs: Map<string, string>;
+  /** The files each head environment is made of afterwards. */
+  after: string[][];
+  /** File lists plain `docker compose` loads after the change. */
+  auto: string[][];
+  /** File lists plain `docker compose` loads before the change. */
+  autoBefore: string[][];
+  markers: Marker[][];
+  notes: string[];
 }
 
 /**
  * Plans, builds and verifies the extraction. Never throws for an input that is merely not
  * extractable: the result says `refused` with the reason.
+ *
+ * Environments of several files: the first file of each environment is its "head"; the
+ * later files ("layers") are left exactly as they are. Extraction runs over the distinct
+ * heads (one head environment each, named after the environment made of that file alone,
+ * else after the first environment starting with it), and every environment becomes the new
+ * files of its head followed by its layers. So `dev=a.yml`, `prod=a.yml,prod-extra.yml`,
+ * `staging=staging.yml` extracts a base from a.yml and staging.yml, and prod becomes
+ * dev's new files + prod-extra.yml. Verification covers every environment with its layers.
+ * When all environments share one head, the files are already layered: nothing to do.
  */
 export function extract(input: ExtractInput): ExtractResult {
   const { dir, environments: envs, sources } = input;
-  const notes: string[] = [];
   if (envs.length < 2) return { ...refused('extract needs at least two environments', envs), status: 'nothing-to-do' };
   if (envs.length > 10) return refused(`extract supports 2 to 10 environments, got ${envs.length}`, envs);
 
-  // Already layered: every environment made of several files starting with the same one.
-  if (envs.some((e) => e.files.length > 1)) {
-    const first = envs[0].files[0];
-    if (envs.every((e) => e.files[0] === first) && envs.filter((e) => e.files.length > 1).length >= 1)
-      return {
-        ...refused(`already a base+override layout (${rel(dir, first)} is the base of every environment)`, envs),
-        status: 'nothing-to-do',
-      };
-    return refused('environments made of several files are not supported yet: give one file per environment', envs);
+  const heads = [...new Set(envs.map((e) => e.files[0]))];
+  if (heads.length === 1 && envs.some((e) => e.files.length > 1))
+    return {
+      ...refused(`already a base+override layout (${rel(dir, heads[0])} is the base of every environment)`, envs),
+      status: 'nothing-to-do',
+    };
+  const lists = envs.map((e) => e.files.join('\0'));
+  if (new Set(lists).size !== lists.length) return refused('two environments use the same file', envs);
+  for (const e of envs) {
+    if (new Set(e.files).size !== e.files.length) return refused(`environment ${e.name} lists a file twice`, envs);
+    for (const f of e.files.slice(1)) {
+      const owner = envs.find((x) => x.files[0] === f);
+      if (owner)
+        return refused(
+          `${rel(dir, f)} is the first file of environment ${owner.name} and a later file of ${e.name}: extract would rewrite a file another environment layers on`,
+          envs,
+        );
+    }
   }
-  const files = envs.map((e) => e.files[0]);
-  if (new Set(files).size !== files.length) return refused('two environments use the same file', envs);
-  const srcs = files.map((f) => {
+  const headEnvs: Environment[] = heads.map((h) => {
+    const alone = envs.find((e) => e.files.length === 1 && e.files[0] === h);
+    return { name: (alone ?? envs.find((e) => e.files[0] === h)!).name, files: [h] };
+  });
+  const layerNotes = envs
+    .filter((e) => e.files.length > 1)
+    .map((e) => {
+      const head = headEnvs[heads.indexOf(e.files[0])];
+      const layers = e.files.slice(1).map((f) => rel(dir, f)).join(', ');
+      return `${e.name} is ${e.files.map((f) => rel(dir, f)).join(' + ')}: ${layers} ${e.files.length > 2 ? 'stay' : 'stays'} as ${e.files.length > 2 ? 'they are' : 'it is'}, on top of ${head.name === e.name ? `the new files of ${rel(dir, e.files[0])}` : `${head.name}'s new files`}`;
+    });
+
+  const srcOf = (f: string): ComposeSource => {
     const s = sources.get(f);
     if (!s) throw new ComposemodError('internal: environment file not loaded', { file: f });
     return s;
-  });
+  };
+  const srcs = heads.map(srcOf);
   const models = srcs.map((s) => toComposeModel(s));
   const marked = srcs.find((_, i) => hasMarkers(models[i]));
   if (marked) return refused(`${rel(dir, marked.path)} uses !reset or !override: it is already an override`, envs);
   const multiDoc = srcs.find((s) => s.docs.filter((d) => d.contents !== null).length > 1);
   if (multiDoc) return refused(`${rel(dir, multiDoc.path)} holds several YAML documents`, envs);
+  const layerFiles = [...new Set(envs.flatMap((e) => e.files.slice(1)))];
+  const layerModels = new Map(layerFiles.map((f) => [f, toComposeModel(srcOf(f))]));
+
+  // the plain plan, and with --allow-reset the one using !reset/!override (first when it differs)
+  const plain = planAndBuild(input, headEnvs, srcs, models, false);
+  const withReset = input.allowReset ? planAndBuild(input, headEnvs, srcs, models, true) : undefined;
+  const candidates: Built[] = [];
+  const preNotes: string[] = [];
+  if (withReset && !('status' in withReset) && withReset.markers.some((m) => m.length)) candidates.push(withReset);
+  else if (withReset && 'status' in withReset && withReset.status === 'refused' && !('status' in plain))
+    preNotes.push(`--allow-reset: the plan with !reset/!override could not be built (${withReset.reason}); used the plain one`);
+  if (!('status' in plain)) candidates.push(plain);
+  if (!candidates.length) return { ...(plain as ExtractResult), environments: refused('', envs).environments };
+  const original = new Map([...heads, ...layerFiles].map((f) => [f, (srcOf(f).format.bom ? '\uFEFF' : '') + srcOf(f).text]));
+  const linesBefore = [...original.values()].reduce((n, t) => n + lineCount(t), 0);
+  const results = candidates.map((c) => verify(input, envs, heads, c, original, layerModels, models, srcs));
+  // the !reset/!override plan only when it verifies and is shorter than the plain one
+  let pick = results.length - 1;
+  const notes: string[] = preNotes;
+  if (results.length === 2) {
+    if (!results[0].problem && (results[1].problem || results[0].linesAfter < results[1].linesAfter)) pick = 0;
+    else
+      notes.push(
+        results[0].problem
+          ? `--allow-reset: the plan with !reset/!override did not verify (${results[0].problem}); used the plain one`
+          : `--allow-reset: !reset/!override would not make the files shorter (${results[0].linesAfter} vs ${results[1].linesAfter} lines); none used`,
+      );
+  }
+  const built = candidates[pick];
+  const { reports, problem, linesAfter } = results[pick];
+  notes.unshift(...layerNotes, ...built.notes);
+  const usesReset = built.markers.some((m) => m.length);
+
+  const changes: FileChange[] = [];
+  for (const [p, text] of built.outputs) changes.push({ path: p, before: original.get(p) ?? null, after: text });
+  for (const f of heads) if (!built.outputs.has(f)) changes.push({ path: f, before: original.get(f)!, after: null });
+
+  if (problem) return { ...refused(problem, envs, notes), environments: reports, linesBefore, linesAfter };
+  if (linesAfter >= linesBefore)
+    return {
+      ...refused(`a shared base would not make the files shorter (${linesBefore} -> ${linesAfter} lines)`, envs, notes),
+      status: 'nothing-to-do',
+      linesBefore,
+      linesAfter,
+    };
+  return {
+    status: 'extracted',
+    layout: built.layout,
+    base: built.basePath,
+    baseFrom: headEnvs[built.baseIndex].name,
+    environments: reports,
+    changes,
+    linesBefore,
+    linesAfter,
+    notes,
+    usesReset,
+  };
+}
+
+/** Plans and builds the files of the head environments (one file each). */
+function planAndBuild(
+  input: ExtractInput,
+  envs: Environment[],
+  srcs: ComposeSource[],
+  models: Record<string, unknown>[],
+  allowReset: boolean,
+): Built | ExtractResult {
+  const { dir } = input;
+  const notes: string[] = [];
+  const files = envs.map((e) => e.files[0]);
 
   // Where things go.
   const stem = DEFAULT_STEM[input.family];
@@ -210,13 +371,24 @@ export function extract(input: ExtractInput): ExtractResult {
   });
   if (new Set([basePath, ...targets]).size !== targets.length + 1)
     return refused(`two outputs would have the same name (${[basePath, ...targets].map((t) => rel(dir, t)).join(', ')})`, envs);
-  for (const t of [basePath, ...targets])
+  const layers = new Set(input.environments.flatMap((e) => e.files.slice(1)));
+  for (const t of [basePath, ...targets]) {
+    if (layers.has(t)) return refused(`${rel(dir, t)} would be rewritten, but an environment layers it on top of its files`, envs);
     if (!files.includes(t) && input.exists?.(t))
       return refused(`${rel(dir, t)} already exists and is not one of the environment files; move it away or use --base`, envs);
+  }
 
   // Plan.
   const atomic = srcs.map(atomicPaths);
-  const plan: Plan = planExtract({ models, baseIndex, atomic, canon: canonAt });
+  const plan: Plan = planExtract({
+    models,
+    baseIndex,
+    atomic,
+    untaggable: srcs.map(fixedPaths),
+    canon: canonAt,
+    allowReset,
+    replaces: replacesAt,
+  });
   if (!keepsServices(plan.base)) return { ...refused('the environments share no service definition: nothing to extract', envs), status: 'nothing-to-do' };
 
   // Build texts.
@@ -236,46 +408,68 @@ export function extract(input: ExtractInput): ExtractResult {
     );
   }
 
-  // The file changes.
   const outputs = new Map<string, string>();
   outputs.set(basePath, texts.base);
   targets.forEach((t, i) => {
     const text = texts.overrides[i];
     if (text !== null) outputs.set(t, text);
   });
-  const original = new Map(srcs.map((s, i) => [files[i], (s.format.bom ? '\uFEFF' : '') + s.text]));
-  const changes: FileChange[] = [];
-  for (const [p, text] of outputs) changes.push({ path: p, before: original.get(p) ?? null, after: text });
-  for (const f of files) if (!outputs.has(f)) changes.push({ path: f, before: original.get(f)!, after: null });
-
-  // After-files per environment.
   const auto = [[basePath, path.join(path.dirname(basePath), `${baseStem}.override${ext}`)]];
   const autoBefore = files.filter((_, i) => i === defaultEnv).map((f) => [f]);
   const after = envs.map((_, i) => (outputs.has(targets[i]) ? [basePath, targets[i]] : [basePath]));
   if (layout === 'override' && !outputs.has(targets[devIndex])) auto.push([basePath]);
+  return {
+    layout,
+    basePath,
+    baseIndex,
+    outputs,
+    after,
+    auto: layout === 'override' ? auto : [],
+    autoBefore,
+    markers: plan.overrides.map((k) => markersOf(k)),
+    notes,
+  };
+}
 
-  // Verify: every environment's config, every output valid, no comment lost.
+/** Verifies a build: every output valid, every environment's config unchanged, no comment lost. */
+function verify(
+  input: ExtractInput,
+  envs: Environment[],
+  heads: string[],
+  built: Built,
+  original: Map<string, string>,
+  layerModels: Map<string, Record<string, unknown>>,
+  models: Record<string, unknown>[],
+  srcs: ComposeSource[],
+): { reports: EnvReport[]; problem?: string; linesAfter: number } {
+  const { dir } = input;
+  const { outputs } = built;
   const reports: EnvReport[] = [];
-  const parsed = new Map<string, ComposeSource>();
+  const parsed = new Map<string, Record<string, unknown>>();
   let problem: string | undefined;
   for (const [p, text] of outputs) {
     try {
-      const src = parseSource(text, p);
-      toComposeModel(src);
-      parsed.set(p, src);
+      parsed.set(p, toComposeModel(parseSource(text, p)));
     } catch (e) {
       problem ??= `${rel(dir, p)} would not be a valid compose file: ${e instanceof ComposemodError ? e.message : String(e)}`;
     }
   }
+  const modelOf = (p: string): Record<string, unknown> => parsed.get(p) ?? layerModels.get(p) ?? models[heads.indexOf(p)];
   const opts = input.resolveExtendsFile ? { resolveExtendsFile: input.resolveExtendsFile } : {};
-  envs.forEach((e, i) => {
+  for (const e of envs) {
+    const h = heads.indexOf(e.files[0]);
+    const layers = e.files.slice(1);
+    const after = [...built.after[h], ...layers];
     let ok = false;
     let why: string | undefined;
     if (!problem) {
       try {
-        const beforeModel = configModel([{ path: files[i], model: models[i] }], opts);
+        const beforeModel = configModel(
+          e.files.map((p, i) => ({ path: p, model: i === 0 ? models[h] : layerModels.get(p)! })),
+          opts,
+        );
         const afterModel = configModel(
-          after[i].map((p) => ({ path: p, model: toComposeModel(parsed.get(p)!) })),
+          after.map((p) => ({ path: p, model: modelOf(p) })),
           opts,
         );
         ok = deepEqual(beforeModel, afterModel);
@@ -287,18 +481,21 @@ export function extract(input: ExtractInput): ExtractResult {
       why = problem;
     }
     if (!ok) problem ??= `environment ${e.name}: ${why}`;
+    const count = (files: string[]) => files.reduce((n, p) => n + lineCount(outputs.get(p) ?? original.get(p) ?? null), 0);
     reports.push({
       name: e.name,
-      before: [files[i]],
-      after: after[i],
-      commandBefore: commandLine(dir, [files[i]], autoBefore),
-      commandAfter: commandLine(dir, after[i], layout === 'override' ? auto : []),
-      linesBefore: lineCount(original.get(files[i])!),
-      linesAfter: after[i].reduce((n, p) => n + lineCount(outputs.get(p) ?? null), 0),
+      before: e.files,
+      after,
+      commandBefore: commandLine(dir, e.files, built.autoBefore),
+      commandAfter: commandLine(dir, after, built.auto),
+      linesBefore: e.files.reduce((n, p) => n + lineCount(original.get(p)!), 0),
+      linesAfter: count(after),
       verified: ok,
       problem: why,
+      markers: built.markers[h],
+      layers,
     });
-  });
+  }
   if (!problem) {
     const have = commentCounts([...outputs.values()]);
     for (const s of srcs)
@@ -308,27 +505,10 @@ export function extract(input: ExtractInput): ExtractResult {
           break;
         }
   }
-  const linesBefore = [...original.values()].reduce((n, t) => n + lineCount(t), 0);
-  const linesAfter = [...outputs.values()].reduce((n, t) => n + lineCount(t), 0);
-  if (problem) return { ...refused(problem, envs, notes), environments: reports, linesBefore, linesAfter };
-  if (linesAfter >= linesBefore)
-    return {
-      ...refused(`a shared base would not make the files shorter (${linesBefore} -> ${linesAfter} lines)`, envs, notes),
-      status: 'nothing-to-do',
-      linesBefore,
-      linesAfter,
-    };
-  return {
-    status: 'extracted',
-    layout,
-    base: basePath,
-    baseFrom: envs[baseIndex].name,
-    environments: reports,
-    changes,
-    linesBefore,
-    linesAfter,
-    notes,
-  };
+  const layerFiles = [...layerModels.keys()];
+  const linesAfter =
+    [...outputs.values()].reduce((n, t) => n + lineCount(t), 0) + layerFiles.reduce((n, f) => n + lineCount(original.get(f)!), 0);
+  return { reports, problem, linesAfter };
 }
 
 /** Builds the base (from the base environment's file) and each override, with comments re-homed. */
@@ -359,14 +539,9 @@ function build(
   const kept = (p: readonly (string | number)[]) => keptAt(plan.base, models[baseIndex], p);
   const inserts = wanted.length ? commentInsertions(baseSrc, wanted, kept) : [];
   return {
-    base: trimEnd(inserts.length ? deleteUnkept(baseSrc, models[baseIndex], plan.base!, inserts) : draft[0]),
-    overrides: overrides.map((o) => (o === null ? null : trimEnd(o))),
+    base: (inserts.length ? deleteUnkept(baseSrc, models[baseIndex], plan.base!, inserts) : draft[0]),
+    overrides,
   };
-}
-
-/** Blank lines left at the end of a file by deleting its last entries: keep one final EOL. */
-function trimEnd(text: string): string {
-  return text.replace(/(\r?\n)(?:[ \t]*\r?\n)+$/, '$1');
 }
 
 function firstDifference(a: unknown, b: unknown, p = ''): string {

@@ -22,12 +22,38 @@
  * - atomic values (command, entrypoint, healthcheck.test, extends, x-*, top-level resources,
  *   extra_hosts, anything written in flow style, with an anchor, alias, `<<` or a tag): all
  *   or nothing.
+ *
+ * With `allowReset` (Compose >= 2.24.4), the base holds what the base environment shares with
+ * at least one other environment (a "group"), and the others express their difference:
+ * - a key they lack gets `key: !reset <empty>` (only where more environments have the key
+ *   than lack it; in environment/labels/... only when the base and the environment write the
+ *   attribute as a mapping, as `!reset` on a key of a list-form attribute is a no-op);
+ * - a value the plain merge cannot produce from the base's (a reordered or shortened list,
+ *   a mapping missing some of the base's keys, another logging driver...) is kept whole and
+ *   tagged `!override` (never on a scalar, an anchored/aliased/tagged node or a `<<` map);
+ * - a value the plain merge does produce (a scalar, a list the base's list is a prefix of)
+ *   is kept as usual.
+ * Whether "the plain merge produces it" is asked of the merge engine (`replaces`).
  */
 export const ABSENT: unique symbol = Symbol('absent');
+/** An environment that does not take part in a sub-plan (it resets the whole value above). */
+const SKIP: unique symbol = Symbol('skip');
 export type Val = unknown;
 
-/** What to keep of a raw value: all of it, some keys of a mapping, some items of a list. */
-export type Keep = true | { kind: 'map'; keys: Map<string, Keep> } | { kind: 'seq'; items: Set<number> };
+/** Shape of the empty value written after `!reset`. */
+export type ResetAs = 'null' | 'seq' | 'map';
+
+/**
+ * What to keep of a raw value: all of it, some keys of a mapping, some items of a list; or,
+ * in an override only: `reset` (the key is absent: write `key: !reset <as>`), `override`
+ * (keep all of it, tagged `!override`).
+ */
+export type Keep =
+  | true
+  | { kind: 'map'; keys: Map<string, Keep> }
+  | { kind: 'seq'; items: Set<number> }
+  | { kind: 'reset'; as: ResetAs }
+  | { kind: 'override' };
 
 export interface PlanInput {
   /** Raw model of each environment (toModel of its single file). */
@@ -39,8 +65,20 @@ export interface PlanInput {
    * flow collections, nodes with anchors, aliases, `<<` or tags (from the YAML source).
    */
   atomic: Set<string>[];
+  /**
+   * Paths (JSON) in environment i whose value cannot be tagged `!override`: anchors, aliases,
+   * tags, `<<` (default: the `atomic` paths).
+   */
+  untaggable?: Set<string>[];
   /** Canonical form of a value for equality (default: key-sorted JSON). */
   canon?: (path: (string | number)[], value: unknown) => string;
+  /** Use `!reset` / `!override` where that makes the overrides smaller. */
+  allowReset?: boolean;
+  /**
+   * Does the plain merge of `value` onto `base` at `path` give `value` (as if `base` were not
+   * there)? Asked of the merge engine; default: only for scalars.
+   */
+  replaces?: (path: (string | number)[], base: unknown, value: unknown) => boolean;
 }
 
 export interface Plan {
@@ -102,55 +140,127 @@ export function ruleFor(path: P): Rule {
   return 'atomic';
 }
 
+const resetAs = (v: unknown): ResetAs => (Array.isArray(v) ? 'seq' : isObj(v) ? 'map' : 'null');
+const range = (from: number, to: number) => new Set(Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i));
+
 /**
  * Plans the split. Pure; the result is checked by verification before anything is written.
  */
 export function planExtract(input: PlanInput): Plan {
   const canon = input.canon ?? ((_p: P, v: unknown) => canonicalJson(v));
+  const reset = !!input.allowReset;
+  const replaces = input.replaces ?? ((_p: P, _b: unknown, v: unknown) => v === null || typeof v !== 'object');
   const n = input.models.length;
   const b = input.baseIndex;
   const isAtomicAt = (path: P): boolean => {
     const key = JSON.stringify(path);
     return input.atomic.some((s) => s.has(key));
   };
-  const whole = (vals: Val[]): (Keep | null)[] => vals.map((v) => (v === ABSENT ? null : true));
+  const untaggable = input.untaggable ?? input.atomic;
+  /** Can environment i's value at `path` be tagged `!override`? */
+  const taggable = (i: number, path: P, v: unknown): boolean =>
+    (Array.isArray(v) || isObj(v)) && !untaggable[i].has(JSON.stringify(path));
+  const takes = (v: Val): boolean => v !== SKIP;
+  const whole = (vals: Val[]): (Keep | null)[] => vals.map((v) => (v === ABSENT || v === SKIP ? null : true));
+  const nothing = (vals: Val[]): Plan => ({ base: null, overrides: whole(vals) });
   const allEqual = (path: P, vals: Val[]): boolean => {
-    const c = canon(path, vals[0]);
-    return vals.every((v) => v !== ABSENT && canon(path, v) === c);
+    const c = canon(path, vals[b]);
+    return vals.every((v) => v === SKIP || (v !== ABSENT && canon(path, v) === c));
   };
-  const atomic = (path: P, vals: Val[]): Plan =>
-    allEqual(path, vals) ? { base: true, overrides: vals.map(() => null) } : { base: null, overrides: whole(vals) };
+  /** Environments whose value equals the base environment's (the group the base serves). */
+  const group = (path: P, vals: Val[]): Set<number> => {
+    const c = canon(path, vals[b]);
+    return new Set(vals.flatMap((v, i) => (takes(v) && v !== ABSENT && canon(path, v) === c ? [i] : [])));
+  };
+  /**
+   * How environment i says "my value is `v`" on top of the base's `base`: plain (keep it),
+   * `!override`, or null (it cannot).
+   */
+  const express = (i: number, path: P, base: unknown, v: unknown): Keep | null => {
+    if (replaces(path, base, v)) return true;
+    if (taggable(i, path, v)) return { kind: 'override' };
+    return null;
+  };
+
+  function atomic(path: P, vals: Val[]): Plan {
+    if (allEqual(path, vals)) return { base: true, overrides: vals.map(() => null) };
+    if (reset) {
+      const g = group(path, vals);
+      if (g.size >= 2) {
+        const overrides: (Keep | null)[] = vals.map((v, i) => (takes(v) && !g.has(i) ? express(i, path, vals[b], v) : null));
+        if (overrides.every((o, i) => o !== null || !takes(vals[i]) || g.has(i))) return { base: true, overrides };
+      }
+    }
+    return nothing(vals);
+  }
 
   function split(path: P, vals: Val[]): Plan {
-    if (vals.some((v) => v === ABSENT)) return { base: null, overrides: whole(vals) };
+    const absent = vals.flatMap((v, i) => (v === ABSENT ? [i] : []));
+    if (absent.length) {
+      const present = vals.filter((v) => takes(v) && v !== ABSENT).length;
+      if (reset && vals[b] !== ABSENT && present >= 2 && present > absent.length && typeof path[path.length - 1] === 'string') {
+        const sub = split(
+          path,
+          vals.map((v) => (v === ABSENT ? SKIP : v)),
+        );
+        if (sub.base) {
+          for (const i of absent) sub.overrides[i] = { kind: 'reset', as: resetAs(vals[b]) };
+          return sub;
+        }
+      }
+      return nothing(vals);
+    }
     if (isAtomicAt(path)) return atomic(path, vals);
     let rule = ruleFor(path);
     if (rule === 'atomic') return atomic(path, vals);
+    const live = vals.filter(takes);
+    if (rule === 'default' && path.length === 3 && path[0] === 'services' && path[2] === 'build') {
+      const short = vals.map((v) => typeof v === 'string');
+      if (short.some(Boolean) && live.every((v) => typeof v === 'string' || isObj(v)) && live.some(isObj))
+        return splitShorthand(path, vals, short);
+    }
     if (rule === 'default' || rule === 'deep') {
-      if (vals.every(isObj)) rule = 'deep';
-      else if (vals.every(Array.isArray)) rule = 'list';
+      if (live.every(isObj)) rule = 'deep';
+      else if (live.every(Array.isArray)) rule = 'list';
       else return atomic(path, vals);
     }
     let plan: Plan;
     switch (rule) {
       case 'deep':
-        plan = splitMap(path, vals as Record<string, unknown>[]);
+        plan = splitMap(path, vals);
         break;
       case 'list':
-        if (!vals.every(Array.isArray)) return atomic(path, vals);
-        plan = splitList(path, vals as unknown[][]);
+        plan = splitList(path, vals);
         break;
       default:
         plan = splitKeyed(path, vals, rule);
     }
-    if (!plan.base) return { base: null, overrides: whole(vals) };
+    if (!plan.base) return nothing(vals);
     return plan;
   }
 
-  function splitMap(path: P, vals: Record<string, unknown>[]): Plan {
+  /** `build: ./dir` is `build: {context: ./dir}`: split as mappings, a short form all or nothing. */
+  function splitShorthand(path: P, vals: Val[], short: boolean[]): Plan {
+    const plan = splitMap(
+      path,
+      vals.map((v, i) => (short[i] ? { context: v } : v)),
+    );
+    if (!plan.base) return nothing(vals);
+    // a short-form environment keeps its value whole unless the base holds all of it; it
+    // cannot say more than `context` (no !reset of the base's other build keys)
+    const onlyContext = (k: Keep | null) => k === null || k === true || (k.kind === 'map' && [...k.keys.keys()].every((x) => x === 'context'));
+    if (plan.overrides.some((o, i) => short[i] && !onlyContext(o))) return nothing(vals);
+    if (short[b] && !onlyContext(plan.base)) return nothing(vals);
+    const overrides = plan.overrides.map((o, i) => (short[i] && o !== null ? true : o));
+    return { base: short[b] ? true : plan.base, overrides };
+  }
+
+  function splitMap(path: P, vals: Val[]): Plan {
+    const maps = vals.map((v) => (isObj(v) ? v : null));
     const keys: string[] = [];
     const seen = new Set<string>();
-    for (const v of [vals[b], ...vals]) {
+    for (const v of [maps[b], ...maps]) {
+      if (!v) continue;
       for (const k of Object.keys(v)) {
         if (seen.has(k)) continue;
         seen.add(k);
@@ -162,60 +272,131 @@ export function planExtract(input: PlanInput): Plan {
     for (const k of keys) {
       if (path.length === 0 && k === 'version') {
         // obsolete and never in the model: kept in the base as written, dropped from overrides
-        if (k in vals[b]) base.set(k, true);
+        if (maps[b] && k in maps[b]!) base.set(k, true);
         continue;
       }
       const child = split(
         [...path, k],
-        vals.map((v) => (Object.prototype.hasOwnProperty.call(v, k) ? v[k] : ABSENT)),
+        maps.map((v, i) => (!takes(vals[i]) ? SKIP : Object.prototype.hasOwnProperty.call(v, k) ? v![k] : ABSENT)),
       );
       if (child.base) base.set(k, child.base);
       child.overrides.forEach((o, i) => o && ovs[i].set(k, o));
     }
     const onlyVersion = base.size === 1 && base.has('version');
     return {
-      base: base.size && !onlyVersion ? { kind: 'map', keys: base } : onlyVersion && path.length === 0 ? { kind: 'map', keys: base } : null,
+      base: base.size && (!onlyVersion || path.length === 0) ? { kind: 'map', keys: base } : null,
       overrides: ovs.map((m) => (m.size ? { kind: 'map', keys: m } : null)),
     };
   }
 
-  function splitList(path: P, vals: unknown[][]): Plan {
-    const keys = vals.map((list) => list.map((item, i) => canon([...path, i], item)));
+  function splitList(path: P, vals: Val[]): Plan {
+    const lists = vals.map((v) => (Array.isArray(v) ? v : null));
+    const keys = lists.map((list) => (list ? list.map((item, i) => canon([...path, i], item)) : null));
+    const live = keys.filter((k): k is string[] => k !== null);
     let p = 0;
-    while (keys.every((k) => p < k.length && k[p] === keys[0][p])) p++;
-    // a list item written with an anchor/alias/flow style is only kept whole, which it is
-    if (p === 0) return { base: null, overrides: vals.map(() => true) };
-    const range = (from: number, to: number) => new Set(Array.from({ length: to - from }, (_, i) => from + i));
-    return {
-      base: p === vals[b].length ? true : { kind: 'seq', items: range(0, p) },
-      overrides: vals.map((l) => (l.length > p ? { kind: 'seq', items: range(p, l.length) } : null)),
-    };
+    while (live.every((k) => p < k.length && k[p] === live[0][p])) p++;
+    // the common prefix goes to the base; every override holds the rest of its list
+    const prefix: Plan | null =
+      p === 0
+        ? null
+        : {
+            base: p === lists[b]!.length ? true : { kind: 'seq', items: range(0, p) },
+            overrides: lists.map((l) => (l && l.length > p ? { kind: 'seq', items: range(p, l.length) } : null)),
+          };
+    if (!reset) return prefix ?? { base: null, overrides: whole(vals) };
+    // with !override: the base environment's whole list, for its group
+    const g = group(path, vals);
+    let grouped: Plan | null = null;
+    if (g.size >= 2) {
+      const baseKeys = keys[b]!;
+      const overrides = lists.map((l, i): Keep | null | undefined => {
+        if (!l || g.has(i)) return null;
+        const k = keys[i]!;
+        if (k.length > baseKeys.length && baseKeys.every((x, j) => k[j] === x))
+          return { kind: 'seq', items: range(baseKeys.length, l.length) };
+        return express(i, path, lists[b], l) ?? undefined;
+      });
+      if (!overrides.includes(undefined)) grouped = { base: true, overrides: overrides as (Keep | null)[] };
+    }
+    const cost = (plan: Plan | null): number =>
+      plan
+        ? plan.overrides.reduce<number>(
+            (n, o, i) => n + (o === null ? 0 : 1 + (o === true || o.kind === 'override' ? lists[i]!.length : o.kind === 'seq' ? o.items.size : 0)),
+            0,
+          )
+        : Infinity;
+    const best = cost(grouped) < cost(prefix) ? grouped : prefix;
+    return best ?? { base: null, overrides: whole(vals) };
   }
 
   function splitKeyed(path: P, vals: Val[], rule: Rule): Plan {
-    const entries = vals.map((v) => keyedEntries(v, rule));
+    const entries = vals.map((v) => (takes(v) ? keyedEntries(v, rule) : []));
     if (entries.some((e) => e === undefined)) return atomic(path, vals);
     const es = entries as KeyedEntry[][];
-    const common = new Set<string>();
-    for (const e of es[0]) if (es.every((list) => list.some((x) => x.key === e.key && x.canon === e.canon))) common.add(e.key);
-    if (!common.size) return { base: null, overrides: whole(vals) };
-    const keepOf = (v: Val, list: KeyedEntry[], pick: (e: KeyedEntry) => boolean): Keep | null => {
+    const part = vals.flatMap((v, i) => (takes(v) ? [i] : []));
+    const mapForm = (i: number) => isObj(vals[i]);
+    // per key: shared (in the base) or not; with !reset, what each other environment writes
+    const extra = vals.map(() => new Map<string, Keep>());
+    const shared = new Set<string>();
+    for (const e of es[b]) {
+      const others = part.filter((i) => i !== b);
+      const found = others.map((i) => ({ i, x: es[i].find((x) => x.key === e.key) }));
+      if (found.every((f) => f.x && f.x.canon === e.canon)) {
+        shared.add(e.key);
+        continue;
+      }
+      if (!reset) continue;
+      const same = found.filter((f) => f.x && f.x.canon === e.canon).length + 1;
+      const missing = found.filter((f) => !f.x);
+      if (same < 2 || same <= missing.length) continue;
+      // a per-key !reset needs a mapping on both sides (list-form keymerge bases ignore it)
+      if (missing.length && ((rule === 'keymerge' && !mapForm(b)) || missing.some((f) => !mapForm(f.i)))) continue;
+      const marks = new Map<number, Keep>();
+      let ok = true;
+      // short forms as the engine reads them: `- db` is {condition: service_started, required: true}
+      const shortEntry = rule === 'depends_on' ? { condition: 'service_started', required: true } : null;
+      const entryOf = (i: number, ref: string | number) => (mapForm(i) ? (vals[i] as Record<string, unknown>)[ref as string] : shortEntry);
+      for (const f of found) {
+        if (!f.x || f.x.canon === e.canon) continue;
+        if (rule === 'keymerge') continue; // key-merge: the override's value wins per key
+        const entryPath = [...path, e.key];
+        const ev = entryOf(f.i, f.x.ref);
+        const how = replaces(entryPath, entryOf(b, e.ref), ev)
+          ? true
+          : mapForm(f.i) && taggable(f.i, entryPath, ev)
+            ? ({ kind: 'override' } as const)
+            : null;
+        if (how === null) ok = false;
+        else if (how !== true) marks.set(f.i, how);
+      }
+      if (!ok) continue;
+      shared.add(e.key);
+      for (const [i, k] of marks) extra[i].set(String(es[i].find((x) => x.key === e.key)!.ref), k);
+      for (const f of missing) extra[f.i].set(e.key, { kind: 'reset', as: 'null' });
+    }
+    if (!shared.size) return { base: null, overrides: whole(vals) };
+    const baseCanon = new Map(es[b].map((e) => [e.key, e.canon]));
+    const keepOf = (i: number, pick: (e: KeyedEntry) => boolean): Keep | null => {
+      const v = vals[i];
+      const list = es[i];
       const chosen = list.filter(pick);
-      if (!chosen.length) return null;
-      if (chosen.length === list.length) return true;
-      return Array.isArray(v)
-        ? { kind: 'seq', items: new Set(chosen.map((e) => e.ref as number)) }
-        : { kind: 'map', keys: new Map(chosen.map((e) => [e.ref as string, true as Keep])) };
+      const marks = extra[i];
+      if (!chosen.length && !marks.size) return null;
+      if (chosen.length === list.length && !marks.size) return true;
+      if (Array.isArray(v)) return { kind: 'seq', items: new Set(chosen.map((e) => e.ref as number)) };
+      const keys = new Map<string, Keep>(chosen.map((e) => [e.ref as string, true as Keep]));
+      for (const [k, m] of marks) keys.set(k, m);
+      return { kind: 'map', keys };
     };
     return {
-      base: keepOf(vals[b], es[b], (e) => common.has(e.key)),
-      overrides: vals.map((v, i) => keepOf(v, es[i], (e) => !common.has(e.key))),
+      base: keepOf(b, (e) => shared.has(e.key)),
+      // an environment keeps what the base does not hold, and its own value of a shared key
+      overrides: vals.map((v, i) => (takes(v) ? keepOf(i, (e) => !shared.has(e.key) || baseCanon.get(e.key) !== e.canon) : null)),
     };
   }
 
   if (n < 2) throw new Error('planExtract needs at least two environments');
-  const root = split([], input.models);
-  return root;
+  return split([], input.models);
 }
 
 interface KeyedEntry {

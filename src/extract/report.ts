@@ -35,7 +35,20 @@ export function summaryText(r: ExtractResult, ctx: ReportContext): string {
     `lines: ${r.linesBefore} before, ${r.linesAfter} after (${removed >= 0 ? `${removed} duplicated lines removed` : `${-removed} lines added`})`,
   );
   for (const n of r.notes) out.push(`note: ${n}`);
-  if (ctx.allowReset) out.push('note: --allow-reset: no !reset/!override was needed; the files work with any Compose v2 and podman-compose');
+  const marked = r.environments.filter((e) => e.markers.length);
+  if (marked.length) {
+    const seen = new Set<string>();
+    for (const e of marked) {
+      const file = e.after[e.after.length - 1 - e.layers.length];
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const by = (tag: string) => e.markers.filter((m) => m.tag === tag).map((m) => m.path);
+      const parts = (['!reset', '!override'] as const).filter((t) => by(t).length).map((t) => `${t} ${by(t).join(', ')}`);
+      out.push(`note: ${rel(ctx.cwd, file)} uses ${parts.join('; ')}`);
+    }
+    out.push('note: !reset and !override need Docker Compose >= 2.24.4 (not docker-compose v1, not podman-compose)');
+  } else if (ctx.allowReset)
+    out.push('note: --allow-reset: no !reset/!override was needed; the files work with any Compose v2 and podman-compose');
   const verb = ctx.written ? '' : 'would be ';
   out.push(
     `files ${verb}changed: ${r.changes
@@ -69,6 +82,7 @@ export function jsonReport(r: ExtractResult, ctx: ReportContext): unknown {
       linesAfter: e.linesAfter,
       verified: e.verified,
       ...(e.problem ? { problem: e.problem } : {}),
+      markers: e.markers,
     })),
     files: { modified: files('modify'), created: files('create'), deleted: files('delete') },
     written: ctx.written && r.status === 'extracted',
@@ -78,5 +92,6 @@ export function jsonReport(r: ExtractResult, ctx: ReportContext): unknown {
       environments: r.environments.map((e) => ({ name: e.name, ok: e.verified, ...(e.problem ? { problem: e.problem } : {}) })),
     },
     notes: r.notes,
+    requires: r.usesReset ? 'Docker Compose >= 2.24.4' : null,
   };
 }

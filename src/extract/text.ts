@@ -5,7 +5,8 @@
  */
 import { Lexer, isAlias, isMap, isPair, isSeq, isCollection } from 'yaml';
 import type { Node } from 'yaml';
-import { Editor, applyEdits, type TextEdit } from '../core/edit.js';
+import { Editor, applyEdits, deepEqual, type TextEdit } from '../core/edit.js';
+import { ComposemodError } from '../core/errors.js';
 import { isMergeKey, keyValue, nodeAt, type Path } from '../core/query.js';
 import { parseSource, type ComposeSource } from '../core/source.js';
 import type { Keep } from './plan.js';
@@ -49,78 +50,111 @@ export function atomicPaths(src: ComposeSource): Set<string> {
 }
 
 /**
+ * Model paths (as JSON) of nodes that must not get a `!override` tag: an anchor (the tag would
+ * apply at every alias), an alias, a tag of its own, or a `<<` merge key.
+ */
+export function fixedPaths(src: ComposeSource): Set<string> {
+  const out = new Set<string>();
+  const visit = (node: unknown, path: Path): void => {
+    if (!node || typeof node !== 'object') return;
+    const n = node as Node & { anchor?: string; tag?: string };
+    if (isAlias(node) || n.anchor || (n.tag && !n.tag.startsWith('tag:yaml.org,2002:'))) {
+      out.add(JSON.stringify(path));
+      return;
+    }
+    if (isMap(node)) {
+      if (node.items.some((p) => isPair(p) && isMergeKey(p.key))) {
+        out.add(JSON.stringify(path));
+        return;
+      }
+      for (const p of node.items) {
+        const k = keyValue(p.key);
+        if (k === null || typeof k === 'symbol') continue;
+        visit(p.value, [...path, String(k)]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => visit(item, [...path, i]));
+    }
+  };
+  visit(src.doc.contents, []);
+  return out;
+}
+
+/**
  * Deletes from `src` everything `keep` does not keep (`model` is the source's raw model,
- * walked alongside) and applies `extra` edits (offsets into `src.text`); returns the file
- * content (BOM restored). Deleting an entry removes its attached comments too.
+ * walked alongside), writes the keep tree's `!reset` / `!override` marks, and applies `extra`
+ * edits (comment insertions, offsets into `src.text`); returns the file content (BOM restored).
+ * Deleting an entry removes its attached comments too.
  *
- * The Editor refuses to touch an anchored node while an alias refers to it, even when the
- * alias goes too. So mapping entries holding an anchor are deleted in a second pass, after
- * the first pass has removed the aliases that are to go.
+ * One Editor does it all, so its model check covers every deletion: aliases (`key: *a`) are
+ * deleted first, then entries that define an anchor (the Editor accepts deleting an anchored
+ * node once every alias of it is deleted).
  */
 export function deleteUnkept(src: ComposeSource, model: unknown, keep: Keep, extra: readonly TextEdit[] = []): string {
-  const later: Path[] = [];
-  const own: TextEdit[] = [];
-  const first = new Editor(src);
+  const ed = new Editor(src);
+  const anchored: Path[] = [];
+  const marks: (() => void)[] = [];
   const walk = (value: unknown, k: Keep, path: Path): void => {
-    if (k === true) return;
+    if (k === true || k.kind === 'reset') return;
+    if (k.kind === 'override') {
+      marks.push(() => ed.setTag(path, '!override'));
+      return;
+    }
     if (k.kind === 'map') {
       if (!isObj(value)) return;
       for (const key of Object.keys(value)) {
         const sub = k.keys.get(key);
-        const ref = sub === undefined ? nodeAt(src, [...path, key]) : undefined;
-        if (sub !== undefined) walk(value[key], sub, [...path, key]);
-        else if (ref?.aliasNode && ref.pair && !ref.inherited) own.push(aliasPairDeletion(src, ref.pair));
-        else if (holdsAnchor(ref?.node)) later.push([...path, key]);
-        else first.deletePair([...path, key]);
+        if (sub !== undefined && sub !== null && !(typeof sub === 'object' && sub.kind === 'reset')) {
+          walk(value[key], sub, [...path, key]);
+          continue;
+        }
+        const ref = nodeAt(src, [...path, key]);
+        if (!ref?.aliasNode && holdsAnchor(ref?.node)) anchored.push([...path, key]);
+        else ed.deletePair([...path, key]);
+      }
+      for (const [key, sub] of k.keys) {
+        if (typeof sub === 'object' && sub.kind === 'reset') {
+          const mapPath = path;
+          marks.push(() => ed.insertPair(mapPath, key, RESET_VALUE[sub.as], { tag: '!reset' }));
+        }
       }
     } else {
       if (!Array.isArray(value)) return;
       value.forEach((_, i) => {
-        if (!k.items.has(i)) first.deleteItem([...path, i]);
+        if (!k.items.has(i)) ed.deleteItem([...path, i]);
       });
     }
   };
   walk(model, keep, []);
-  const text = applyEdits(src.text, [...mergeDeletions([...first.edits(), ...own]), ...extra]);
-  if (!later.length) return (src.format.bom ? '\uFEFF' : '') + text;
-  const second = new Editor(parseSource(text, src.path));
-  for (const p of later) second.deletePair(p);
-  return (src.format.bom ? '\uFEFF' : '') + applyEdits(text, second.edits());
+  // entries defining an anchor: once the aliases that go are deleted (an anchored entry may
+  // hold aliases of another one: retry until no progress)
+  let pending = anchored;
+  while (pending.length) {
+    const failed: Path[] = [];
+    let error: unknown;
+    for (const p of pending) {
+      try {
+        ed.deletePair(p);
+      } catch (e) {
+        failed.push(p);
+        error = e;
+      }
+    }
+    if (failed.length === pending.length) throw error;
+    pending = failed;
+  }
+  for (const m of marks) m();
+  const checked = ed.apply();
+  if (!extra.length) return checked;
+  const text = (src.format.bom ? '\uFEFF' : '') + applyEdits(src.text, [...ed.edits(), ...extra]);
+  const a = parseSource(text, src.path);
+  const b = parseSource(checked, src.path);
+  if (a.doc.errors.length || !deepEqual(a.doc.toJS(), b.doc.toJS()))
+    throw new ComposemodError('internal: inserting comments changed the document; nothing was written', { file: src.path });
+  return text;
 }
 
-/**
- * Deletion of a `key: *alias` entry (one line, with the comment lines directly above it at or
- * left of its column), which the Editor does not do: an alias value is not physically there.
- */
-function aliasPairDeletion(src: ComposeSource, pair: { key: unknown; value: unknown }): TextEdit {
-  const t = src.text;
-  const kr = (pair.key as { range?: [number, number, number] }).range!;
-  const vr = (pair.value as { range?: [number, number, number] }).range!;
-  const lineStart = t.lastIndexOf('\n', kr[0] - 1) + 1;
-  const col = kr[0] - lineStart;
-  const nl = t.indexOf('\n', vr[1]);
-  const end = nl < 0 ? t.length : nl + 1;
-  let start = lineStart;
-  while (start > 0) {
-    const prev = t.lastIndexOf('\n', start - 2) + 1;
-    const line = t.slice(prev, start).replace(/\r?\n$/, '');
-    if (!/^ *#/.test(line) || /^ */.exec(line)![0].length > col) break;
-    start = prev;
-  }
-  return { start, end, text: '' };
-}
-
-/** Pure deletions merged where they overlap (other edits pass through). */
-function mergeDeletions(edits: TextEdit[]): TextEdit[] {
-  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
-  const out: TextEdit[] = [];
-  for (const e of sorted) {
-    const last = out[out.length - 1];
-    if (last && last.text === '' && e.text === '' && e.start < last.end) last.end = Math.max(last.end, e.end);
-    else out.push({ ...e });
-  }
-  return out;
-}
+const RESET_VALUE: Record<'null' | 'seq' | 'map', unknown> = { null: null, seq: [], map: {} };
 
 function holdsAnchor(node: unknown): boolean {
   let found = false;

@@ -73,6 +73,7 @@ export async function extractCommand(io: Io, opts: ExtractOptions): Promise<numb
     base: opts.base ? path.resolve(io.cwd, opts.base) : undefined,
     exists: existsSync,
     resolveExtendsFile,
+    allowReset: opts.allowReset,
   });
   return finish(io, opts, result, detected);
 }
