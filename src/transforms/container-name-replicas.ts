@@ -126,6 +126,7 @@ export const containerNameReplicas: Transform = {
       // files to delete from, and values to move into non-scaling environments
       const deletions = new Set<ProjectFile>();
       const moves = new Map<ProjectFile, { value: unknown; from: ProjectFile; envs: Environment[] }>();
+      const resets = new Map<ProjectFile, { value: unknown; from: ProjectFile; envs: Environment[] }>();
       let blocked = false;
       for (const env of scaling.keys()) {
         for (const f of env.files.filter(setsName)) {
@@ -148,15 +149,21 @@ export const containerNameReplicas: Transform = {
             continue;
           }
           if (allowReset) {
-            const target = [...env.files].reverse().find((g) => envsOf(g).every(isScaling)) ?? null;
-            warn(
-              service,
-              target
-                ? `${service}: container_name comes from ${f.path}, which ${losing.map((e) => e.name).join(', ')} also ${losing.length > 1 ? 'use' : 'uses'} without scaling. composemod cannot write YAML tags yet: add \`container_name: !reset null\` under services.${service} in ${target.path} (Compose >= 2.24)`
-                : `${service}: container_name comes from ${f.path}, which ${losing.map((e) => e.name).join(', ')} also ${losing.length > 1 ? 'use' : 'uses'} without scaling, and ${env.name} has no file of its own to reset it in; remove it by hand`,
-              target?.path,
-            );
-            blocked = true;
+            // unset the shared name in a file only scaling environments use
+            const target = [...env.files].reverse().find((g) => g !== f && envsOf(g).every(isScaling));
+            const blocker = target && (exists(target, ['services', service]) ? editBlocker(target, ['services', service]) : 'the service is not in it');
+            if (!target || blocker) {
+              warn(
+                service,
+                target
+                  ? `${service}: container_name comes from ${f.path}, which ${losing.map((e) => e.name).join(', ')} also ${losing.length > 1 ? 'use' : 'uses'} without scaling; cannot write \`container_name: !reset null\` into ${target.path} (${blocker}): add it by hand under services.${service}`
+                  : `${service}: container_name comes from ${f.path}, which ${losing.map((e) => e.name).join(', ')} also ${losing.length > 1 ? 'use' : 'uses'} without scaling, and ${env.name} has no file of its own to reset it in; remove it by hand`,
+                target?.path,
+              );
+              blocked = true;
+              continue;
+            }
+            resets.set(target, { value, from: f, envs: [...(resets.get(target)?.envs ?? []), env] });
             continue;
           }
           // each losing environment needs a file of its own (used by no scaling environment)
@@ -219,6 +226,20 @@ export const containerNameReplicas: Transform = {
           service,
           message: `moved container_name: ${String(m.value)} here from ${m.from.path}`,
           reason: `${m.envs.map((e) => e.name).join(', ')} ${m.envs.length > 1 ? 'do' : 'does'} not scale ${service} and keep${m.envs.length > 1 ? '' : 's'} the fixed name, while ${why}`,
+        });
+      }
+      for (const [target, r] of resets) {
+        const svcPath = ['services', service];
+        const svcRef = nodeAt(target.source, svcPath);
+        const first = svcRef && isMap(svcRef.node) ? svcRef.node.items.find((p) => !isMergeKey(p.key)) : undefined;
+        ctx
+          .editor(target)
+          .insertPair(svcPath, 'container_name', null, { tag: '!reset', ...(first ? { before: String(keyValue(first.key)) } : {}) });
+        ctx.note({
+          file: target.path,
+          service,
+          message: `unset container_name (${String(r.value)}, from ${r.from.path}) with \`container_name: !reset null\``,
+          reason: `${why}; the name stays for the environments that share ${r.from.path} without scaling. !reset needs Docker Compose >= 2.24.4`,
         });
       }
       // the old name no longer resolves in the scaling environments
