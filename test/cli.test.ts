@@ -130,3 +130,33 @@ describe('composemod config over the corpus', () => {
     expect(ok).toBeGreaterThan(0);
   });
 });
+
+describe('bad input to extract and fix writes nothing', () => {
+  for (const command of [['extract'], ['fix'], ['extract', '--dry-run'], ['fix', '--check']]) {
+    it(`${command.join(' ')}: invalid file -> exit 2, relative file:line:col, no file written`, async () => {
+      const d = mkdtempSync(path.join(tmpdir(), 'cm-bad-'));
+      writeFileSync(path.join(d, 'docker-compose.yml'), 'services:\n  web:\n    image: nginx\n    container_name: web\n');
+      writeFileSync(path.join(d, 'docker-compose.prod.yml'), 'services:\n  web:\n    image: nginx\n    portz: ["80:80"]\n');
+      const r = await cli(command, { cwd: d });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        'composemod: docker-compose.prod.yml:4:5: invalid compose file: unknown key "portz" in services.web (at services.web.portz)\n',
+      );
+      expect(readdirSync(d).sort()).toEqual(['docker-compose.prod.yml', 'docker-compose.yml']);
+      expect(readFileSync(path.join(d, 'docker-compose.yml'), 'utf8')).toContain('container_name: web');
+    });
+  }
+});
+
+describe('colour', () => {
+  const demo = path.join(root, 'fixtures', 'demo');
+  it('diffs are coloured on a TTY only, never with NO_COLOR or --no-color', async () => {
+    const esc = '\u001b[';
+    expect((await cli(['extract', demo, '--dry-run'], { tty: true })).stdout).toContain(esc);
+    expect((await cli(['extract', demo, '--dry-run'], { tty: false })).stdout).not.toContain(esc);
+    expect((await cli(['extract', demo, '--dry-run'], { tty: true, env: { NO_COLOR: '1' } })).stdout).not.toContain(esc);
+    expect((await cli(['--no-color', 'extract', demo, '--dry-run'], { tty: true })).stdout).not.toContain(esc);
+    expect((await cli(['fix', demo, '--dry-run', '--no-color'], { tty: true })).stdout).not.toContain(esc);
+    expect((await cli(['fix', demo, '--dry-run'], { tty: true })).stdout).toContain(esc);
+  });
+});

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ComposemodError } from '../core/errors.js';
 
 /** Where a command writes; injectable so tests run the CLI in-process. */
@@ -23,7 +24,7 @@ export function useColor(io: Io, flag: boolean | undefined): boolean {
 /** Prints an error the user can act on; returns the exit code. Unknown errors are internal (70). */
 export function reportError(io: Io, e: unknown): number {
   if (e instanceof ComposemodError) {
-    io.stderr.write(`composemod: ${e.format()}\n`);
+    io.stderr.write(`composemod: ${displayPath(io, e).format()}\n`);
     return e.exitCode;
   }
   const debug = io.env.COMPOSEMOD_DEBUG;
@@ -33,4 +34,18 @@ export function reportError(io: Io, e: unknown): number {
       (debug ? '' : 'Nothing was written. Set COMPOSEMOD_DEBUG=1 for a stack trace and please report it.\n'),
   );
   return 70;
+}
+
+/** Absolute paths under the working directory are shown relative to it, as the user typed them. */
+function displayPath(io: Io, e: ComposemodError): ComposemodError {
+  if (!e.file || !path.isAbsolute(e.file)) return e;
+  const rel = path.relative(io.cwd, e.file);
+  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return e;
+  return new ComposemodError(e.message, {
+    file: rel,
+    line: e.line,
+    col: e.col,
+    exitCode: e.exitCode,
+    modelPath: e.modelPath,
+  });
 }
