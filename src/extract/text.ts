@@ -19,34 +19,7 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
  * below such a node is not visited (it moves with it).
  */
 export function atomicPaths(src: ComposeSource): Set<string> {
-  const out = new Set<string>();
-  const visit = (node: unknown, path: Path): void => {
-    if (!node || typeof node !== 'object') return;
-    const n = node as Node & { anchor?: string; tag?: string; flow?: boolean };
-    if (isAlias(node) || n.anchor || (n.tag && !n.tag.startsWith('tag:yaml.org,2002:'))) {
-      out.add(JSON.stringify(path));
-      return;
-    }
-    if (isCollection(node) && n.flow) {
-      out.add(JSON.stringify(path));
-      return;
-    }
-    if (isMap(node)) {
-      if (node.items.some((p) => isPair(p) && isMergeKey(p.key))) {
-        out.add(JSON.stringify(path));
-        return;
-      }
-      for (const p of node.items) {
-        const k = keyValue(p.key);
-        if (k === null || typeof k === 'symbol') continue;
-        visit(p.value, [...path, String(k)]);
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, i) => visit(item, [...path, i]));
-    }
-  };
-  visit(src.doc.contents, []);
-  return out;
+  return stopPaths(src, true);
 }
 
 /**
@@ -54,19 +27,26 @@ export function atomicPaths(src: ComposeSource): Set<string> {
  * apply at every alias), an alias, a tag of its own, or a `<<` merge key.
  */
 export function fixedPaths(src: ComposeSource): Set<string> {
+  return stopPaths(src, false);
+}
+
+/** Paths of the nodes where a walk stops: anchors, aliases, tags, `<<` maps, and flow collections if asked. */
+function stopPaths(src: ComposeSource, flowStops: boolean): Set<string> {
   const out = new Set<string>();
   const visit = (node: unknown, path: Path): void => {
     if (!node || typeof node !== 'object') return;
-    const n = node as Node & { anchor?: string; tag?: string };
-    if (isAlias(node) || n.anchor || (n.tag && !n.tag.startsWith('tag:yaml.org,2002:'))) {
+    const n = node as Node & { anchor?: string; tag?: string; flow?: boolean };
+    const stops =
+      isAlias(node) ||
+      Boolean(n.anchor) ||
+      Boolean(n.tag && !n.tag.startsWith('tag:yaml.org,2002:')) ||
+      (flowStops && isCollection(node) && Boolean(n.flow)) ||
+      (isMap(node) && node.items.some((p) => isPair(p) && isMergeKey(p.key)));
+    if (stops) {
       out.add(JSON.stringify(path));
       return;
     }
     if (isMap(node)) {
-      if (node.items.some((p) => isPair(p) && isMergeKey(p.key))) {
-        out.add(JSON.stringify(path));
-        return;
-      }
       for (const p of node.items) {
         const k = keyValue(p.key);
         if (k === null || typeof k === 'symbol') continue;
