@@ -524,13 +524,14 @@ class SecretsFix {
         // 5. report
         const source = c.kind === 'literal' ? `./secrets/${name}.txt` : `the ${c.value} variable`;
         if (useFile) {
+          const assumed = this.assumeFile && !imageReadsFileVar(this.imagesOf(o)[0], o.name);
           ctx.note({
             file: o.file.path,
             service: o.service,
             message: `${o.name} -> ${o.name}_FILE=${target} (secret ${name} from ${source})`,
-            reason: `the image reads ${o.name}_FILE; the value no longer sits in the compose file nor in the container's environment`,
+            reason: `${assumed ? `--assume-file-support: the app is taken to read ${o.name}_FILE` : `the image reads ${o.name}_FILE`}; the value no longer sits in the compose file nor in the container's environment`,
           });
-          if (this.assumeFile && !imageReadsFileVar(this.imagesOf(o)[0], o.name))
+          if (assumed)
             ctx.warn({
               file: o.file.path,
               service: o.service,

@@ -1,11 +1,13 @@
 /**
- * Shared driver for the corpus tests of add-volumes, container-name-replicas and
- * network-split: every file of /work/shared/corpus/single is fixed on its own.
+ * Shared driver for the per-fix corpus tests: every file of ../shared/corpus/single is fixed
+ * on its own.
  * - Input the project loader rejects (invalid YAML or schema) is counted, not a failure.
  * - Any error thrown by the fix itself is a failure (including the Editor's own
  *   "internal: edit produced an unexpected document" check).
  * - The output must re-parse, validate against the compose schema, and a second run must
  *   change nothing.
+ * - No registered secret value (10+ characters; shorter ones are words our messages use too,
+ *   test/transforms/secrets.test.ts checks distinctive values exactly) is in a note or warning.
  */
 import { existsSync, readdirSync, mkdtempSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,6 +72,9 @@ export async function runOverCorpus(
       }
       counts.notes += result.notes.length;
       counts.warnings += result.warnings.length;
+      const report = JSON.stringify({ notes: result.notes, warnings: result.warnings });
+      for (const m of result.masks)
+        if (m.length >= 10 && report.includes(m)) failures.push(`${name}: a masked value appears in notes/warnings`);
       if (!result.changes.length) {
         counts.unchanged++;
         continue;
