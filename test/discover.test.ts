@@ -111,3 +111,31 @@ describe('detectProject', () => {
     expect(r.kind).toBe('per-env');
   });
 });
+
+describe('base + layers without an auto-loaded override', () => {
+  const layer = (extra: string) => `services:\n  web:\n${extra}`;
+  it('the base alone is an environment when no layer is the dev one', async () => {
+    const dir = project({ 'compose.yaml': full('web:1'), 'compose.prod.yaml': layer('    restart: always\n') });
+    const d = await detectProject(dir);
+    expect(d.kind).toBe('base+override');
+    expect(d.environments.map((e) => [e.name, e.files.map((f) => path.basename(f))])).toEqual([
+      ['dev', ['compose.yaml']],
+      ['prod', ['compose.yaml', 'compose.prod.yaml']],
+    ]);
+  });
+
+  it('with a dev layer, dev is base + dev and the base alone is not an environment', async () => {
+    const dir = project({
+      'docker-compose.yml': full('web:1'),
+      'docker-compose.dev.yml': layer('    command: npm run dev\n'),
+      'docker-compose.prod.yml': layer('    restart: always\n'),
+    });
+    const d = await detectProject(dir);
+    expect(d.kind).toBe('base+override');
+    expect(d.environments.map((e) => [e.name, e.files.map((f) => path.basename(f))])).toEqual([
+      ['dev', ['docker-compose.yml', 'docker-compose.dev.yml']],
+      ['prod', ['docker-compose.yml', 'docker-compose.prod.yml']],
+    ]);
+    expect(d.notes.join(' ')).toMatch(/alone is not treated as an environment/);
+  });
+});

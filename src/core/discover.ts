@@ -19,6 +19,9 @@
  *     repeat the default file, or it is at least half as large as the default file.
  *   - Anything in between is ambiguous, and so is a mix of full and override-like files:
  *     `detectProject` then throws a ComposemodError that asks for `--env`.
+ * In a base+override layout without an auto-loaded override file, the base alone counts as an
+ * environment (plain `docker compose` runs it) unless one of the layers is the dev one
+ * (`docker-compose.dev.yml`): then dev is `-f base -f dev` and nobody runs the base alone.
  * Results: `per-env` (every file is a full environment, the default file included),
  * `base+override` (every env file layers on the default file: nothing to extract),
  * `single` (one environment) or `none` (no compose file).
@@ -188,10 +191,14 @@ export function classifyFiles(files: readonly ClassifyInput[]): Omit<Discovery, 
   }
   if (overrides.length) {
     notes.push(`${def.name} is a base and ${overrides.map((x) => x.e.name).join(', ')} layer${overrides.length > 1 ? '' : 's'} on it: already a base+override layout`);
+    // With a dev override (docker-compose.dev.yml), dev is `-f base -f dev`: the base alone is
+    // not an environment anyone runs. Without one, plain `docker compose` runs the base alone.
+    const devLayer = envs.some((e) => e.env && isDevName(e.env));
+    if (devLayer) notes.push(`${def.name} alone is not treated as an environment: ${envs.find((e) => e.env && isDevName(e.env))!.name} is the dev layer`);
     return {
       kind: 'base+override',
       environments: [
-        { name: defaultEnvName(envs), files: [def.name] },
+        ...(devLayer ? [] : [{ name: defaultEnvName(envs), files: [def.name] }]),
         ...envs.map((e) => ({ name: e.env!, files: [def.name, e.name] })),
       ],
       notes,

@@ -81,10 +81,10 @@ export async function fixCommand(io: Io, paths: string[], opts: FixOptions): Pro
   if (write) await writeChanges(changes);
 
   if (opts.json) {
-    io.stdout.write(mask(JSON.stringify(jsonReport(io, selected, results, write), null, 2)) + '\n');
+    io.stdout.write(mask(relText(io, JSON.stringify(jsonReport(io, selected, results, write), null, 2))) + '\n');
   } else {
     if (opts.dryRun) io.stdout.write(maskDiff(formatDiff(changes, { cwd: io.cwd, color: useColor(io, opts.color) })));
-    io.stdout.write(mask(summary(io, selected, results, write)));
+    io.stdout.write(mask(relText(io, summary(io, selected, results, write))));
   }
   if (opts.check) return changes.length ? 1 : 0;
   return 0;
@@ -92,6 +92,11 @@ export async function fixCommand(io: Io, paths: string[], opts: FixOptions): Pro
 
 function rel(io: Io, p: string): string {
   return path.relative(io.cwd, path.resolve(io.cwd, p)) || p;
+}
+
+/** Fixes name files by absolute path in their prose; show them relative to the working directory. */
+function relText(io: Io, s: string): string {
+  return s.split(io.cwd + path.sep).join('');
 }
 
 function summary(io: Io, selected: Transform[], results: { target: FixTarget; result: FixResult }[], wrote: boolean): string {
