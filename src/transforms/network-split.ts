@@ -23,7 +23,7 @@
 import type { Environment, ProjectFile, Transform, TransformContext } from './types.js';
 import { classify, serviceFacts, shortList, type Placement } from './lib/network-roles.js';
 import { editBlocker, exists, isObj, sectionOf, serviceOf, serviceOrder, servicesOf, type Obj } from './lib/project-view.js';
-import { isMergeKey, keyValue, nodeAt, type Path } from '../core/query.js';
+import { nodeAt, type Path } from '../core/query.js';
 import { isMap, isScalar, isSeq } from 'yaml';
 
 const KEPT_OPTIONS = ['driver', 'driver_opts', 'labels', 'attachable', 'enable_ipv6', 'internal'];
@@ -215,12 +215,9 @@ export const networkSplit: Transform = {
         // only the old network is declared: rewrite the section's value
         ed.setIn(['networks'], { frontend: value('frontend'), backend: value('backend') });
       } else if (own && isMap(section)) {
-        // keep the other (unused) declarations; insert before the first entry, away from the
-        // deleted one (an insert next to a deleted last entry overlaps it in edit.ts)
-        const first = section.items.find((p) => !isMergeKey(p.key));
-        const before = first ? String(keyValue(first.key)) : old;
-        ed.insertPair(['networks'], 'frontend', value('frontend'), { before });
-        ed.insertPair(['networks'], 'backend', value('backend'), { before });
+        // keep the other (unused) declarations; the new ones take the old one's place
+        ed.insertPair(['networks'], 'frontend', value('frontend'), { before: old });
+        ed.insertPair(['networks'], 'backend', value('backend'), { before: old });
         ed.deletePair(['networks', old]);
       } else {
         ed.setIn(['networks', 'frontend'], value('frontend'));
