@@ -73,6 +73,8 @@ function stopPaths(src: ComposeSource, flowStops: boolean): Set<string> {
 export function deleteUnkept(src: ComposeSource, model: unknown, keep: Keep, extra: readonly TextEdit[] = []): string {
   const ed = new Editor(src);
   const anchored: Path[] = [];
+  /** Paths deleted or meant to be deleted (anchored entries included). */
+  const deleted: Path[] = [];
   const marks: (() => void)[] = [];
   const walk = (value: unknown, k: Keep, path: Path): void => {
     if (k === true || k.kind === 'reset') return;
@@ -88,9 +90,11 @@ export function deleteUnkept(src: ComposeSource, model: unknown, keep: Keep, ext
           walk(value[key], sub, [...path, key]);
           continue;
         }
-        const ref = nodeAt(src, [...path, key]);
-        if (!ref?.aliasNode && holdsAnchor(ref?.node)) anchored.push([...path, key]);
-        else ed.deletePair([...path, key]);
+        const at = [...path, key];
+        const ref = nodeAt(src, at);
+        if (!ref?.aliasNode && holdsAnchor(ref?.node)) anchored.push(at);
+        else ed.deletePair(at);
+        deleted.push(at);
       }
       for (const [key, sub] of k.keys) {
         if (typeof sub === 'object' && sub.kind === 'reset') {
@@ -101,14 +105,20 @@ export function deleteUnkept(src: ComposeSource, model: unknown, keep: Keep, ext
     } else {
       if (!Array.isArray(value)) return;
       value.forEach((_, i) => {
-        if (!k.items.has(i)) ed.deleteItem([...path, i]);
+        if (!k.items.has(i)) {
+          ed.deleteItem([...path, i]);
+          deleted.push([...path, i]);
+        }
       });
     }
   };
   walk(model, keep, []);
-  // entries defining an anchor: once the aliases that go are deleted (an anchored entry may
-  // hold aliases of another one: retry until no progress)
-  let pending = anchored;
+  // Entries defining an anchor that a kept alias uses stay: anchors are per file, so the alias
+  // (`<<: *common` in a service this file keeps) needs its anchor here. Their value is then
+  // restated in this file, which the verification covers (an equal `x-*` mapping merges to itself).
+  let pending = anchoredInUse(src, anchored, deleted);
+  // the other entries defining an anchor: once the aliases that go are deleted (an anchored
+  // entry may hold aliases of another one: retry until no progress)
   while (pending.length) {
     const failed: Path[] = [];
     let error: unknown;
@@ -132,6 +142,45 @@ export function deleteUnkept(src: ComposeSource, model: unknown, keep: Keep, ext
   if (a.doc.errors.length || !deepEqual(a.doc.toJS(), b.doc.toJS()))
     throw new ComposemodError('internal: inserting comments changed the document; nothing was written', { file: src.path });
   return text;
+}
+
+const under = (p: Path, prefix: Path): boolean => prefix.length <= p.length && prefix.every((seg, i) => String(seg) === String(p[i]));
+
+/**
+ * The anchored entries (of `anchored`, all in `deleted`) that can be deleted: those none of
+ * whose anchors is used by an alias outside the deleted entries. Keeping an entry keeps the
+ * aliases in it, which may keep another anchored entry: repeated until stable.
+ */
+function anchoredInUse(src: ComposeSource, anchored: Path[], deleted: Path[]): Path[] {
+  if (!anchored.length) return anchored;
+  const anchors: { name: string; path: Path }[] = [];
+  const aliases: { name: string; path: Path }[] = [];
+  const visit = (node: unknown, path: Path): void => {
+    if (!node || typeof node !== 'object') return;
+    if (isAlias(node)) {
+      aliases.push({ name: node.source, path });
+      return;
+    }
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor) anchors.push({ name: anchor, path });
+    if (isMap(node)) {
+      for (const p of node.items) {
+        const k = isMergeKey(p.key) ? '<<' : keyValue(p.key);
+        if (k === null || typeof k === 'symbol') continue;
+        visit(p.value, [...path, String(k)]);
+      }
+    } else if (isSeq(node)) node.items.forEach((item, i) => visit(item, [...path, i]));
+  };
+  visit(src.doc.contents, []);
+  let kept = new Set<Path>();
+  for (;;) {
+    const gone = deleted.filter((d) => !kept.has(d));
+    const used = new Set(aliases.filter((a) => !gone.some((d) => under(a.path, d))).map((a) => a.name));
+    const next = new Set(anchored.filter((p) => anchors.some((a) => used.has(a.name) && under(a.path, p))));
+    if (next.size === kept.size) break;
+    kept = next;
+  }
+  return anchored.filter((p) => !kept.has(p));
 }
 
 const RESET_VALUE: Record<'null' | 'seq' | 'map', unknown> = { null: null, seq: [], map: {} };
