@@ -10,13 +10,20 @@
  *
  * Classification of the named files, by content (`classifyFiles`, pure):
  *   - An `override` file beside the default file is a base+override layout (Compose's own).
- *   - An env file is *override-like* relative to the default file when a service it shares
- *     with the default file cannot run alone (no image, build or extends of its own), or when
+ *   - An env file is *override-like* when it uses `!reset` / `!override`, or when a service it shares
+ *     with the default file cannot run alone (no image, build or extends of its own), when it
+ *     shares no service with the default file (it only adds services: a layer), or when
  *     at most 20% of its leaf values restate the default file's values at the same path and
- *     it has less than half as many values (an override states a few deltas; a
+ *     it has less than half as many values, or restates less than half of the attributes the
+ *     default file gives the services they share (an override states a few deltas; a
  *     per-environment copy repeats most of the base, or is as large as it).
+ *   - Every env file is override-like when the default file itself cannot run alone (one of its
+ *     services has no image, build or extends): the default file is then a base.
  *   - It is a *full* file when every service can run alone and at least half of its values
  *     repeat the default file, or it is at least half as large as the default file.
+ *   - In a project that evidently layers (an override file beside the default file, or one env
+ *     file that is clearly an override), an env file that only weakly looks full (it repeats
+ *     less than half of the default file's values) or is unclear is a layer too.
  *   - Anything in between is ambiguous, and so is a mix of full and override-like files:
  *     `detectProject` then throws a ComposemodError that asks for `--env`.
  * In a base+override layout without an auto-loaded override file, the base alone counts as an
@@ -30,7 +37,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ComposemodError } from './errors.js';
 import { loadSource } from './source.js';
-import { toModel } from './model.js';
+import { toModel, isReset, isOverride } from './model.js';
 
 export type Family = 'docker-compose' | 'compose';
 export type LayoutKind = 'per-env' | 'base+override' | 'single' | 'none';
@@ -122,7 +129,22 @@ export interface ClassifyInput extends NamedFile {
   model: unknown;
 }
 
-type Verdict = { kind: 'full' | 'override' | 'ambiguous'; why: string };
+/** `strong`: a full file that repeats at least half of the default file's values. */
+type Verdict = { kind: 'full' | 'override' | 'ambiguous'; why: string; strong?: boolean };
+
+/**
+ * In a project that evidently layers (a Compose override file, or an env file that is clearly
+ * an override), a file that only weakly looks full (it repeats less than half of the default
+ * file's values) or is unclear is taken as a layer too: that is the shape extract writes.
+ */
+function settle<T extends { v: Verdict }>(verdicts: T[], layered: boolean): T[] {
+  if (!layered) return verdicts;
+  return verdicts.map((x) =>
+    x.v.kind === 'ambiguous' || (x.v.kind === 'full' && !x.v.strong)
+      ? { ...x, v: { kind: 'override', why: `${x.v.why}; the project layers its files` } }
+      : x,
+  );
+}
 
 /**
  * Classifies named compose files by content (see the module comment). Pure: `files` carry
@@ -138,7 +160,10 @@ export function classifyFiles(files: readonly ClassifyInput[]): Omit<Discovery, 
 
   if (ovr) {
     if (!def) return { kind: 'none', environments: [], notes, ...base, ambiguous: `${ovr.name} has no default file to override` };
-    const verdicts = envs.map((e) => ({ e, v: judge(e, def) }));
+    const verdicts = settle(
+      envs.map((e) => ({ e, v: layerVerdict(e, def) })),
+      true,
+    );
     const full = verdicts.filter((x) => x.v.kind !== 'override');
     if (full.length)
       return {
@@ -181,7 +206,11 @@ export function classifyFiles(files: readonly ClassifyInput[]): Omit<Discovery, 
     return { kind: 'single', environments: [{ name: defaultEnvName(envs), files: [def.name] }], notes, ...base };
   }
 
-  const verdicts = envs.map((e) => ({ e, v: judge(e, def) }));
+  const judged = envs.map((e) => ({ e, v: layerVerdict(e, def) }));
+  const verdicts = settle(
+    judged,
+    judged.some((x) => x.v.kind === 'override'),
+  );
   const unsure = verdicts.filter((x) => x.v.kind === 'ambiguous');
   const overrides = verdicts.filter((x) => x.v.kind === 'override');
   const fulls = verdicts.filter((x) => x.v.kind === 'full');
@@ -242,9 +271,29 @@ function leaves(value: unknown, prefix: string, out: Map<string, string>): Map<s
   return out;
 }
 
+/**
+ * `judge`, except that a default file which cannot run alone (a service without image, build
+ * or extends) is evidently a base: every env file then layers on it.
+ */
+function layerVerdict(file: ClassifyInput, def: ClassifyInput): Verdict {
+  const v = judge(file, def);
+  if (v.kind === 'override' || standalone(def.model)) return v;
+  const lacking = Object.entries(servicesOf(def.model)).find(([, s]) => !(isObj(s) && ('image' in s || 'build' in s || 'extends' in s)));
+  return { kind: 'override', why: `${def.name} is a base (service ${lacking?.[0]} has no image or build there)` };
+}
+
+/** The model holds a `!reset` or `!override`: markers that only mean something in a layer. */
+function hasMarkers(value: unknown): boolean {
+  if (isReset(value) || isOverride(value)) return true;
+  if (Array.isArray(value)) return value.some(hasMarkers);
+  return isObj(value) && Object.values(value).some(hasMarkers);
+}
+
 function judge(file: ClassifyInput, def: ClassifyInput): Verdict {
+  if (hasMarkers(file.model)) return { kind: 'override', why: 'it uses !reset / !override, which only apply on top of another file' };
   const mine = servicesOf(file.model);
   const theirs = servicesOf(def.model);
+  const names = Object.keys(mine);
   const partial = Object.entries(mine).filter(
     ([name, s]) => name in theirs && !(isObj(s) && ('image' in s || 'build' in s || 'extends' in s)),
   );
@@ -257,8 +306,41 @@ function judge(file: ClassifyInput, def: ClassifyInput): Verdict {
   const small = own.size <= other.size * 0.5;
   const pct = `${Math.round(ratio * 100)}% of its values repeat ${def.name}`;
   if (partial.length) return { kind: 'override', why: `service ${partial[0][0]} has no image or build of its own; ${pct}` };
+  // A file that shares no service with the default file adds services to it (a monitoring or
+  // admin layer, or what extract leaves in an override): a layer, not another environment.
+  // (Unless one of them runs what a default service runs: then it is a renamed copy.)
+  const runs = (svc: unknown): string | undefined => {
+    if (!isObj(svc)) return undefined;
+    if (typeof svc.image === 'string') return `image:${svc.image.replace(/@.*$/, '').replace(/:[^/:]*$/, '')}`;
+    const b = svc.build;
+    if (typeof b === 'string') return `build:${b}`;
+    if (isObj(b)) return `build:${typeof b.context === 'string' ? b.context : '.'}`;
+    return undefined;
+  };
+  const defRuns = new Set(Object.values(theirs).map(runs));
+  defRuns.delete(undefined);
+  if (names.length && !names.some((n) => n in theirs) && ratio < 0.5 && !names.some((n) => defRuns.has(runs(mine[n]))))
+    return { kind: 'override', why: `it only adds services (${names.join(', ')}) to those of ${def.name}` };
   if (ratio <= 0.2 && small) return { kind: 'override', why: `${pct}, and it is less than half its size` };
-  if (standalone(file.model) && (ratio >= 0.5 || !small)) return { kind: 'full', why: `every service can run alone; ${pct}` };
+  // Attribute coverage: a per-environment copy restates most attributes of the services it
+  // shares with the default file (image, ports, environment...), maybe with other values; a
+  // layer states only the few it changes.
+  const shared = names.filter((n) => n in theirs);
+  let attrs = 0;
+  let covered = 0;
+  for (const n of shared) {
+    const t = isObj(theirs[n]) ? Object.keys(theirs[n]) : [];
+    const m = isObj(mine[n]) ? mine[n] : {};
+    attrs += t.length;
+    covered += t.filter((k) => k in m).length;
+  }
+  if (attrs && covered / attrs < 0.5 && ratio <= 0.2)
+    return {
+      kind: 'override',
+      why: `its services restate ${Math.round((covered / attrs) * 100)}% of the attributes ${def.name} gives them; ${pct}`,
+    };
+  if (standalone(file.model) && (ratio >= 0.5 || !small))
+    return { kind: 'full', why: `every service can run alone; ${pct}`, strong: ratio >= 0.5 };
   return { kind: 'ambiguous', why: `${pct}, but it is small` };
 }
 

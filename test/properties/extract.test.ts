@@ -15,7 +15,7 @@ import { parseSource } from '../../src/core/source.js';
 import { toModel, isOverride, isReset } from '../../src/core/model.js';
 import { schemaIssues } from '../../src/core/schema.js';
 import { configModel, modelsEqual } from '../../src/core/merge/index.js';
-import type { Environment } from '../../src/core/discover.js';
+import { classifyFiles, parseComposeName, type ClassifyInput, type Environment } from '../../src/core/discover.js';
 import { extract, type ExtractInput, type ExtractResult, type Layout } from '../../src/extract/extract.js';
 import { commentLines, environmentsArb, mutate, render, runs, styleArb, verbose, type Obj, type Style } from './arbitraries.js';
 
@@ -116,6 +116,20 @@ function checkExtracted(p: Project, result: ExtractResult, allowReset: boolean):
   // Environments left with the same file list (equal to another one) are one environment now.
   const lists = new Map(result.environments.map((e) => [e.after.join('\0'), { name: e.name, files: e.after }]));
   expect(new Set(result.environments.map((e) => e.after[0])).size).toBe(1);
+  // directory detection recognises the result as a base+override layout with the same lists
+  const named: ClassifyInput[] = [...after].flatMap(([f, text]) => {
+    const n = parseComposeName(path.basename(f));
+    return n ? [{ ...n, model: modelOfText(text, f) }] : [];
+  });
+  const detected = classifyFiles(named);
+  const detectedLists = new Set(detected.environments.map((e) => e.files.map((f) => path.join(DIR, f)).join('\0')));
+  expect(detected.ambiguous, `detection of the result: ${detected.ambiguous}`).toBeUndefined();
+  // (an environment left with the base alone has no file of its own to detect it by)
+  const layered = [...lists.keys()].filter((k) => k.includes('\0'));
+  if (layered.length) {
+    expect(detected.kind).toBe('base+override');
+    for (const key of layered) expect(detectedLists.has(key), `detected ${[...detectedLists].join(' | ')}`).toBe(true);
+  }
   if (lists.size < 2) return;
   const again = tryExtract(input({ files: after, envs: [...lists.values()] }, { allowReset }));
   expect(again instanceof ComposemodError ? again.message : again.status).toBe('nothing-to-do');
