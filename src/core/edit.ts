@@ -41,6 +41,7 @@ import {
   renderString,
   singleQuotable,
 } from './emit.js';
+import { aliasTarget } from './anchors.js';
 
 export interface TextEdit {
   start: number;
@@ -721,7 +722,7 @@ export class Editor {
       const doc = this.src.doc;
       visit(doc, {
         Alias: (_k, a) => {
-          const target = a.resolve(doc);
+          const target = aliasTarget(doc, a);
           if (!target) return;
           const list = map.get(target) ?? [];
           list.push(a);

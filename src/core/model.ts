@@ -22,6 +22,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, Node as YamlNode, Scalar } from 'yaml';
 import { ComposemodError } from './errors.js';
 import { RESET, Override, isOverride, isReset } from './merge/sentinels.js';
+import { aliasTarget } from './anchors.js';
 
 export { RESET, Override, isOverride, isReset };
 export type { Reset } from './merge/sentinels.js';
@@ -90,7 +91,7 @@ class Converter {
       this.fail(`YAML alias expansion exceeds ${this.maxAliasNodes} nodes (an alias bomb?)`, node);
     }
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
+      const target = aliasTarget(this.doc, node);
       if (!target) this.fail(`unknown YAML alias *${node.source}`, node);
       if (this.expanding.has(target)) this.fail(`recursive YAML alias *${node.source}`, node);
       this.expanding.add(target);

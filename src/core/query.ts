@@ -9,6 +9,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Alias, Document, Node, Pair, ParsedNode, YAMLMap, YAMLSeq } from 'yaml';
 import type { ComposeSource } from './source.js';
+import { aliasTarget } from './anchors.js';
 
 export type PathSegment = string | number;
 export type Path = readonly PathSegment[];
@@ -75,7 +76,7 @@ function keyMatches(key: unknown, seg: PathSegment): boolean {
 
 function resolve(node: unknown, doc: Document.Parsed): { node: ParsedNode | null; alias: Alias.Parsed | null } {
   if (isAlias(node)) {
-    const target = node.resolve(doc) as ParsedNode | undefined;
+    const target = aliasTarget(doc, node) as ParsedNode | undefined;
     return { node: target ?? null, alias: node as Alias.Parsed };
   }
   return { node: (node as ParsedNode | null) ?? null, alias: null };
