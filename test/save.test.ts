@@ -26,6 +26,7 @@ describe('writeChanges', () => {
     expect(existsSync(gone)).toBe(false);
     expect(readFileSync(created, 'utf8')).toBe('s3cret');
     expect(statSync(created).mode & 0o777).toBe(0o600);
+    expect(statSync(path.dirname(created)).mode & 0o777).toBe(0o700);
     expect(readdirSync(dir).filter((f) => f.includes('composemod'))).toEqual([]);
   });
 

@@ -7,6 +7,7 @@ import { ComposemodError } from './errors.js';
  * One file a command wants to change. `before` and `after` are whole file contents as they
  * are (or will be) on disk, BOM included. `before: null` creates the file, `after: null`
  * deletes it. `mode` is used for created files (default 0o644); modified files keep theirs.
+ * Directories created for a file whose mode has no group/other bits are created 0700.
  */
 export interface FileChange {
   path: string;
@@ -52,8 +53,9 @@ export async function writeChanges(changes: readonly FileChange[]): Promise<void
         continue;
       }
       const dir = path.dirname(change.path);
-      await fs.mkdir(dir, { recursive: true });
       const mode = change.before === null ? (change.mode ?? 0o644) : await currentMode(change.path);
+      // directories created for a private file (no group/other bits) are private too
+      await fs.mkdir(dir, { recursive: true, mode: (mode & 0o077) === 0 ? 0o700 : 0o777 });
       const temp = path.join(dir, `.${path.basename(change.path)}.composemod-${randomBytes(6).toString('hex')}.tmp`);
       const handle = await fs.open(temp, 'wx', mode);
       try {

@@ -564,7 +564,8 @@ class SecretsFix {
     for (const [dir, lines] of dotenvLines) {
       if (!lines.length) continue;
       const p = this.rel(dir, '.env');
-      ctx.writeFile(p, appendLines(ctx.readFile(p), lines));
+      // created private (it holds the values); an existing .env keeps its mode
+      ctx.writeFile(p, appendLines(ctx.readFile(p), lines), { mode: 0o600 });
     }
     for (const dir of new Set([...secretDirs, ...dotenvDirs])) {
       const p = this.rel(dir, '.gitignore');

@@ -52,6 +52,8 @@ describe('secrets: confidentiality', () => {
       const created = result.changes.filter((c) => c.path.includes(`${path.sep}secrets${path.sep}`));
       expect(created.map((c) => path.basename(c.path)).sort()).toEqual(['app_api_key.txt', 'app_auth_token.txt', 'postgres_password.txt']);
       for (const c of created) expect(statSync(c.path).mode & 0o777).toBe(0o600);
+      expect(statSync(path.join(dir, 'secrets')).mode & 0o777, 'secrets/ is private').toBe(0o700);
+      expect(statSync(path.join(dir, '.env')).mode & 0o777, 'a new .env holds values: private').toBe(0o600);
       expect(readFileSync(path.join(dir, 'secrets', 'app_api_key.txt'), 'utf8')).toBe('sk_live_51HqL$zz');
       expect(readFileSync(path.join(dir, 'compose.yaml'), 'utf8')).not.toMatch(/hunter2|sk_live|tok#en/);
       // what the app still receives comes unchanged from .env
