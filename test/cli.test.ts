@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdtempSync, writeFileSync, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync, existsSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -158,5 +158,22 @@ describe('colour', () => {
     expect((await cli(['--no-color', 'extract', demo, '--dry-run'], { tty: true })).stdout).not.toContain(esc);
     expect((await cli(['fix', demo, '--dry-run', '--no-color'], { tty: true })).stdout).not.toContain(esc);
     expect((await cli(['fix', demo, '--dry-run'], { tty: true })).stdout).toContain(esc);
+  });
+});
+
+describe('--env files are relative to the project directory', () => {
+  it('extract DIR --env and fix DIR --env from another working directory', async () => {
+    const parent = mkdtempSync(path.join(tmpdir(), 'cm-envrel-'));
+    const proj = path.join(parent, 'deploy');
+    cpSync(path.join(root, 'fixtures', 'demo'), proj, { recursive: true });
+    const ex = await cli(['extract', 'deploy', '--dry-run', '--env', 'dev=docker-compose.yml', '--env', 'prod=docker-compose.prod.yml'], {
+      cwd: parent,
+    });
+    expect(ex.stderr).toBe('');
+    expect(ex.code).toBe(0);
+    expect(ex.stdout).toContain('diff --git a/deploy/docker-compose.yml b/deploy/docker-compose.yml');
+    const fx = await cli(['fix', 'deploy', '--dry-run', '--only', 'add-volumes', '--env', 'prod=docker-compose.prod.yml'], { cwd: parent });
+    expect(fx.stderr).toBe('');
+    expect(fx.stdout).toContain('deploy/docker-compose.prod.yml [cache]: mounted volume cache_data');
   });
 });

@@ -52,7 +52,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
         'per environment, verified equivalent for every environment before anything is written',
     )
     .argument('[dir]', 'directory holding the compose files', '.')
-    .option('--env <NAME=FILE>', 'name an environment and its file explicitly (repeat for each)', collect)
+    .option('--env <NAME=FILE[,FILE...]>', 'name an environment and its files explicitly, relative to dir (repeat for each)', collect)
     .addOption(
       new Option('--layout <layout>', 'override: dev stays on plain `docker compose up`; per-env: base + one file per env').choices([
         'override',
@@ -79,7 +79,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
     .argument('[paths...]', 'compose files or directories (default: .)')
     .option('--only <fixes>', 'run only these fixes (comma-separated; network fixes must be named here)')
     .option('--skip <fixes>', 'skip these fixes (comma-separated)')
-    .option('--env <NAME=FILE[,FILE...]>', 'an environment as the ordered files Compose gets with -f (repeat)', collect)
+    .option('--env <NAME=FILE[,FILE...]>', 'an environment as the ordered files Compose gets with -f, relative to the first path (repeat)', collect)
     .option('--dry-run', 'print the diff of what would change, write nothing')
     .option('--check', 'write nothing; exit 1 if any fix would change something (for CI)')
     .option('--json', 'print a machine-readable report (secret values masked)');

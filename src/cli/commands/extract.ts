@@ -39,7 +39,7 @@ export async function extractCommand(io: Io, opts: ExtractOptions): Promise<numb
   let ext: '.yml' | '.yaml';
   const detected: string[] = [];
   if (opts.env?.length) {
-    environments = parseEnvSpecs(opts.env, io.cwd);
+    environments = parseEnvSpecs(opts.env, dir); // files are relative to the project directory
     const named = environments.flatMap((e) => e.files).map((f) => parseComposeName(path.basename(f)));
     const def = named.find((n) => n?.role === 'default');
     family = def?.family ?? named.find((n) => n)?.family ?? (environments[0].files[0].includes('docker-compose') ? 'docker-compose' : 'compose');

@@ -42,8 +42,10 @@ export function selectTransforms(only: string | undefined, skip: string | undefi
 /** Turns `fix` paths and `--env` specs into fix targets (one per directory). */
 export async function resolveTargets(io: Io, paths: string[], envSpecs: string[] | undefined): Promise<FixTarget[]> {
   if (envSpecs?.length) {
-    const environments = envSpecs.map((s) => parseEnvSpec(s, io.cwd));
-    const dir = paths[0] ? path.resolve(io.cwd, paths[0]) : io.cwd;
+    // --env files are relative to the project directory (the first path, or its directory)
+    let dir = paths[0] ? path.resolve(io.cwd, paths[0]) : io.cwd;
+    if (paths[0] && (await fs.stat(dir).catch(() => undefined))?.isFile()) dir = path.dirname(dir);
+    const environments = envSpecs.map((s) => parseEnvSpec(s, dir));
     return [{ dir, environments }];
   }
   const targets: FixTarget[] = [];
