@@ -45,7 +45,7 @@ export async function loadComposeFile(file: string): Promise<LoadedFile> {
 }
 
 /** The model as the schema sees one file: `!reset` keys dropped, `!override` values unwrapped. */
-function forSchema(value: unknown): unknown {
+export function forSchema(value: unknown): unknown {
   if (isOverride(value)) return forSchema(value.value);
   if (Array.isArray(value)) return value.filter((v) => !isReset(v)).map(forSchema);
   if (value && typeof value === 'object') {

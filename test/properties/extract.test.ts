@@ -12,7 +12,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ComposemodError } from '../../src/core/errors.js';
 import { parseSource } from '../../src/core/source.js';
-import { toModel, isOverride, isReset } from '../../src/core/model.js';
+import { toModel } from '../../src/core/model.js';
+import { forSchema } from '../../src/core/project.js';
 import { schemaIssues } from '../../src/core/schema.js';
 import { configModel, modelsEqual } from '../../src/core/merge/index.js';
 import { classifyFiles, parseComposeName, type ClassifyInput, type Environment } from '../../src/core/discover.js';
@@ -24,18 +25,6 @@ const DIR = '/proj';
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 const ENV_NAMES = ['dev', 'prod', 'staging', 'test'];
 const fileOf = (env: string): string => path.join(DIR, env === 'dev' ? 'docker-compose.yml' : `docker-compose.${env}.yml`);
-
-/** The model the schema sees (as project.ts: `!reset` keys dropped, `!override` unwrapped). */
-function forSchema(value: unknown): unknown {
-  if (isOverride(value)) return forSchema(value.value);
-  if (Array.isArray(value)) return value.filter((v) => !isReset(v)).map(forSchema);
-  if (value && typeof value === 'object') {
-    const out: Obj = {};
-    for (const [k, v] of Object.entries(value)) if (!isReset(v)) out[k] = forSchema(v);
-    return out;
-  }
-  return value;
-}
 
 const modelOfText = (text: string, file: string): unknown => toModel(parseSource(text, file));
 
