@@ -7,9 +7,9 @@
  */
 import { parseDevice, parsePort, parseVolume } from './syntax.js';
 import { toDependsOn, toNameMap } from './merge.js';
-import { goString, hasOwn, isObj, modelError, toList, uniqueBy, type Obj, type Path } from './values.js';
+import { goString, hasOwn, isObj, modelError, rewriteAttrs, toList, uniqueBy, type AttrRewrite, type Obj, type Path } from './values.js';
 
-type Transform = (value: unknown, path: Path) => unknown;
+type Transform = AttrRewrite;
 
 /** Text before the first `=` (key-merge attributes, tmpfs). */
 const beforeEquals = (item: unknown) => goString(item).split('=')[0];
@@ -94,17 +94,9 @@ const BUILD: Record<string, Transform> = {
   tags: uniqueList(exact),
 };
 
-function applyTransforms(value: Obj, table: Record<string, Transform>, path: Path): Obj {
-  const out: Obj = { ...value };
-  for (const key of Object.keys(out)) {
-    const t = hasOwn(table, key) ? table[key] : undefined;
-    if (t && out[key] !== null && out[key] !== undefined) out[key] = t(out[key], [...path, key]);
-  }
-  return out;
-}
 
 function canonicalBuild(build: Obj, path: Path): Obj {
-  return applyTransforms(build, BUILD, path);
+  return rewriteAttrs(build, BUILD, path);
 }
 
 function canonicalNetworks(networks: unknown, path: Path): unknown {
@@ -112,7 +104,7 @@ function canonicalNetworks(networks: unknown, path: Path): unknown {
   const out: Obj = {};
   for (const [name, def] of Object.entries(networks)) {
     out[name] = isObj(def)
-      ? applyTransforms(def, { aliases: uniqueList(exact), link_local_ips: uniqueList(exact) }, [...path, name])
+      ? rewriteAttrs(def, { aliases: uniqueList(exact), link_local_ips: uniqueList(exact) }, [...path, name])
       : def;
   }
   return out;
@@ -121,7 +113,7 @@ function canonicalNetworks(networks: unknown, path: Path): unknown {
 export function canonicalService(service: unknown, path: Path): unknown {
   if (service === null || service === undefined) return service;
   if (!isObj(service)) throw modelError(`service ${String(path[path.length - 1])} must be a mapping`, path);
-  return applyTransforms(service, SERVICE, path);
+  return rewriteAttrs(service, SERVICE, path);
 }
 
 /** Legacy `external: {name: x}` -> `external: true, name: x`. */

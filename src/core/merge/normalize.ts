@@ -8,9 +8,9 @@ import { canonicalModel } from './canonical.js';
 import { toHostsList } from './merge.js';
 import { extractMarkers } from './reset.js';
 import { shellSplit } from './shell.js';
-import { goString, hasOwn, isObj, modelError, put, sortKeys, toList, type Obj, type Path } from './values.js';
+import { goString, isObj, modelError, put, rewriteAttrs, sortKeys, toList, type AttrRewrite, type Obj, type Path } from './values.js';
 
-type Norm = (value: unknown, path: Path) => unknown;
+type Norm = AttrRewrite;
 
 function keyValueMap(bare: null | ''): Norm {
   return (value) => {
@@ -112,14 +112,9 @@ const SERVICE: Record<string, Norm> = {
   deploy: (v, path) => apply(v, { labels: labelMap }, path),
 };
 
+/** `rewriteAttrs` for values that may not be mappings (those pass through). */
 function apply(value: unknown, table: Record<string, Norm>, path: Path): unknown {
-  if (!isObj(value)) return value;
-  const out: Obj = { ...value };
-  for (const key of Object.keys(out)) {
-    const f = hasOwn(table, key) ? table[key] : undefined;
-    if (f && out[key] !== null && out[key] !== undefined) out[key] = f(out[key], [...path, key]);
-  }
-  return out;
+  return isObj(value) ? rewriteAttrs(value, table, path) : value;
 }
 
 function service(svc: unknown, path: Path): unknown {

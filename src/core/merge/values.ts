@@ -24,6 +24,23 @@ export function hasOwn(obj: Obj, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(obj, key);
 }
 
+/** A rewrite of one attribute's value, given its model path. */
+export type AttrRewrite = (value: unknown, path: Path) => unknown;
+
+/**
+ * A copy of `value` with every non-null attribute that `table` names rewritten by its entry
+ * (table-driven canonical and normal forms). Only own keys of the table count, so attributes
+ * named like `valueOf` are plain data.
+ */
+export function rewriteAttrs(value: Obj, table: Readonly<Record<string, AttrRewrite>>, path: Path): Obj {
+  const out: Obj = { ...value };
+  for (const key of Object.keys(out)) {
+    const f = hasOwn(table, key) ? table[key] : undefined;
+    if (f && out[key] !== null && out[key] !== undefined) out[key] = f(out[key], [...path, key]);
+  }
+  return out;
+}
+
 /** Dotted form of a model path, as compose prints it (`services.web.ports`). */
 export function dotted(path: Path): string {
   return path.join('.');
