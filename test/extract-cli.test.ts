@@ -4,22 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { extractCommand, type ExtractOptions } from '../src/cli/commands/extract.js';
-import { reportError, type Io } from '../src/cli/output.js';
+import { runCommand } from './helpers/cli.js';
 
 const input = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/extract/two-envs-comments/input');
 
-async function run(opts: ExtractOptions, cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: {}, cwd };
-  let code: number;
-  try {
-    code = await extractCommand(io, opts);
-  } catch (e) {
-    code = reportError(io, e);
-  }
-  return { code, stdout, stderr };
-}
+const run = (opts: ExtractOptions, cwd: string) => runCommand(cwd, (io) => extractCommand(io, opts));
 
 function copy(): { dir: string; snapshot: () => Record<string, string> } {
   const dir = mkdtempSync(path.join(tmpdir(), 'cm-extract-cli-'));

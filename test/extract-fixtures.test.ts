@@ -13,7 +13,7 @@ import path from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { extractCommand, type ExtractOptions } from '../src/cli/commands/extract.js';
-import { reportError, type Io } from '../src/cli/output.js';
+import { runCommand } from './helpers/cli.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixDir = path.join(root, 'fixtures', 'extract');
@@ -32,23 +32,7 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
-async function runExtract(cwd: string, opts: ExtractOptions) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env: {},
-    cwd,
-  };
-  let code: number;
-  try {
-    code = await extractCommand(io, opts);
-  } catch (e) {
-    code = reportError(io, e);
-  }
-  return { code, stdout, stderr };
-}
+const runExtract = (cwd: string, opts: ExtractOptions) => runCommand(cwd, (io) => extractCommand(io, opts));
 
 describe('extract fixtures', () => {
   for (const c of existsSync(fixDir) ? readdirSync(fixDir).sort() : []) {

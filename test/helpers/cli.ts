@@ -1,5 +1,5 @@
 import { run } from '../../src/cli/program.js';
-import type { Io } from '../../src/cli/output.js';
+import { reportError, type Io } from '../../src/cli/output.js';
 
 export interface CliResult {
   code: number;
@@ -7,8 +7,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI in-process with captured output. */
-export async function cli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean } = {}): Promise<CliResult> {
+export interface CaptureOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  tty?: boolean;
+}
+
+/** An Io that records what a command prints. */
+export function captureIo(opts: CaptureOptions = {}): { io: Io; output: () => { stdout: string; stderr: string } } {
   let stdout = '';
   let stderr = '';
   const io: Io = {
@@ -17,6 +23,24 @@ export async function cli(args: string[], opts: { cwd?: string; env?: Record<str
     env: opts.env ?? {},
     cwd: opts.cwd ?? process.cwd(),
   };
+  return { io, output: () => ({ stdout, stderr }) };
+}
+
+/** Runs the CLI in-process with captured output. */
+export async function cli(args: string[], opts: CaptureOptions = {}): Promise<CliResult> {
+  const { io, output } = captureIo(opts);
   const code = await run(args, io);
-  return { code, stdout, stderr };
+  return { code, ...output() };
+}
+
+/** Runs one command function in-process the way the CLI does: errors become exit codes. */
+export async function runCommand(cwd: string, command: (io: Io) => Promise<number>): Promise<CliResult> {
+  const { io, output } = captureIo({ cwd });
+  let code: number;
+  try {
+    code = await command(io);
+  } catch (e) {
+    code = reportError(io, e);
+  }
+  return { code, ...output() };
 }
