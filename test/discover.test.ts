@@ -139,3 +139,17 @@ describe('base + layers without an auto-loaded override', () => {
     expect(d.notes.join(' ')).toMatch(/alone is not treated as an environment/);
   });
 });
+
+describe('environment names stay distinct', () => {
+  it('default + override is not called dev when a dev layer exists too', async () => {
+    const layer = (extra: string) => `services:\n  web:\n${extra}`;
+    const dir = project({
+      'compose.yaml': full('web:1'),
+      'compose.override.yaml': layer('    command: serve\n'),
+      'compose.dev.yaml': layer('    command: npm run dev\n'),
+    });
+    const d = await detectProject(dir);
+    expect(d.kind).toBe('base+override');
+    expect(d.environments.map((e) => e.name)).toEqual(['default', 'dev']);
+  });
+});

@@ -156,28 +156,25 @@ export function classifyFiles(files: readonly ClassifyInput[]): Omit<Discovery, 
   const envs = files.filter((f) => f.role === 'env').sort((a, b) => a.name.localeCompare(b.name));
   const notes: string[] = [];
   const base = { defaultFile: def?.name, overrideFile: ovr?.name };
+  const refuse = (ambiguous: string) => ({ kind: 'none' as const, environments: [], notes, ...base, ambiguous });
   if (!def && !ovr && !envs.length) return { kind: 'none', environments: [], notes: ['no compose file found'], ...base };
 
   if (ovr) {
-    if (!def) return { kind: 'none', environments: [], notes, ...base, ambiguous: `${ovr.name} has no default file to override` };
+    if (!def) return refuse(`${ovr.name} has no default file to override`);
     const verdicts = settle(
       envs.map((e) => ({ e, v: layerVerdict(e, def) })),
       true,
     );
     const full = verdicts.filter((x) => x.v.kind !== 'override');
     if (full.length)
-      return {
-        kind: 'none',
-        environments: [],
-        notes,
-        ...base,
-        ambiguous: `${def.name} + ${ovr.name} is a base+override layout, but ${full.map((x) => `${x.e.name} (${x.v.why})`).join(', ')} does not look like an override of it`,
-      };
+      return refuse(
+        `${def.name} + ${ovr.name} is a base+override layout, but ${full.map((x) => `${x.e.name} (${x.v.why})`).join(', ')} does not look like an override of it`,
+      );
     notes.push(`${def.name} + ${ovr.name} is already a base+override layout${envs.length ? `, with ${envs.map((e) => e.name).join(', ')} layered on ${def.name}` : ''}`);
     return {
       kind: 'base+override',
       environments: [
-        { name: 'dev', files: [def.name, ovr.name] },
+        { name: defaultEnvName(envs), files: [def.name, ovr.name] },
         ...envs.map((e) => ({ name: e.env!, files: [def.name, e.name] })),
       ],
       notes,
@@ -189,13 +186,9 @@ export function classifyFiles(files: readonly ClassifyInput[]): Omit<Discovery, 
     // No default file: every env file must be a full environment on its own.
     const partial = envs.filter((e) => !standalone(e.model));
     if (partial.length)
-      return {
-        kind: 'none',
-        environments: [],
-        notes,
-        ...base,
-        ambiguous: `${partial.map((e) => e.name).join(', ')} ${partial.length > 1 ? 'have services' : 'has a service'} without image, build or extends (an override?) and there is no compose.yaml or docker-compose.yml`,
-      };
+      return refuse(
+        `${partial.map((e) => e.name).join(', ')} ${partial.length > 1 ? 'have services' : 'has a service'} without image, build or extends (an override?) and there is no compose.yaml or docker-compose.yml`,
+      );
     const environments = envs.map((e) => ({ name: e.env!, files: [e.name] }));
     notes.push(`${envs.length} environment file${envs.length > 1 ? 's' : ''}: ${envs.map((e) => `${e.env} (${e.name})`).join(', ')}`);
     return { kind: environments.length > 1 ? 'per-env' : 'single', environments, notes, ...base };
@@ -216,7 +209,7 @@ export function classifyFiles(files: readonly ClassifyInput[]): Omit<Discovery, 
   const fulls = verdicts.filter((x) => x.v.kind === 'full');
   if (unsure.length || (overrides.length && fulls.length)) {
     const parts = verdicts.map((x) => `${x.e.name}: ${x.v.kind === 'ambiguous' ? 'unclear' : x.v.kind === 'full' ? 'a full file' : 'an override'} (${x.v.why})`);
-    return { kind: 'none', environments: [], notes, ...base, ambiguous: `cannot tell which files are full environments and which are overrides of ${def.name}: ${parts.join('; ')}` };
+    return refuse(`cannot tell which files are full environments and which are overrides of ${def.name}: ${parts.join('; ')}`);
   }
   if (overrides.length) {
     notes.push(`${def.name} is a base and ${overrides.map((x) => x.e.name).join(', ')} layer${overrides.length > 1 ? '' : 's'} on it: already a base+override layout`);
