@@ -36,7 +36,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ComposemodError } from './errors.js';
-import { loadSource } from './source.js';
+import { loadSource, type ComposeSource } from './source.js';
 import { toModel, isReset, isOverride } from './model.js';
 
 export type Family = 'docker-compose' | 'compose';
@@ -61,6 +61,8 @@ export interface Discovery {
   overrideFile?: string;
   /** What was detected, in words (for the summary). */
   notes: string[];
+  /** The compose files detection parsed, by absolute path (commands reuse them). */
+  sources?: ReadonlyMap<string, ComposeSource>;
 }
 
 export type FileRole = 'default' | 'override' | 'env';
@@ -376,8 +378,10 @@ export async function detectProject(dir: string): Promise<Discovery> {
     dupEnv.set(n.env!, n);
   }
   const inputs: ClassifyInput[] = [];
+  const sources = new Map<string, ComposeSource>();
   for (const n of named) {
     const src = await loadSource(path.join(dir, n.name));
+    sources.set(src.path, src);
     inputs.push({ ...n, model: toModel(src.doc, src.path) });
   }
   const result = classifyFiles(inputs);
@@ -398,6 +402,7 @@ export async function detectProject(dir: string): Promise<Discovery> {
     ext,
     defaultFile: result.defaultFile ? path.join(dir, result.defaultFile) : undefined,
     overrideFile: result.overrideFile ? path.join(dir, result.overrideFile) : undefined,
+    sources,
     notes: [...notes, ...result.notes],
   };
 }

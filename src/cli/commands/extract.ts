@@ -37,6 +37,7 @@ export async function extractCommand(io: Io, opts: ExtractOptions): Promise<numb
   let environments: Environment[];
   let family: Family;
   let ext: '.yml' | '.yaml';
+  let loaded: ReadonlyMap<string, ComposeSource> | undefined;
   const detected: string[] = [];
   if (opts.env?.length) {
     environments = parseEnvSpecs(opts.env, dir); // files are relative to the project directory
@@ -58,11 +59,13 @@ export async function extractCommand(io: Io, opts: ExtractOptions): Promise<numb
       return finish(io, opts, { status: 'nothing-to-do', reason, environments: [], changes: [], linesBefore: 0, linesAfter: 0, notes: [] }, detected);
     }
     environments = project.environments;
+    loaded = project.sources;
     family = project.family;
     ext = project.ext;
   }
   const sources = new Map<string, ComposeSource>();
-  for (const e of environments) for (const f of e.files) if (!sources.has(f)) sources.set(f, await loadSource(f));
+  // files detection already parsed are not read again
+  for (const e of environments) for (const f of e.files) if (!sources.has(f)) sources.set(f, loaded?.get(f) ?? (await loadSource(f)));
   const result = extract({
     dir: opts.env?.length ? commonDir(environments, dir) : dir,
     environments,
