@@ -61,6 +61,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
     )
     .option('--base <file>', 'name of the shared base file to write')
     .option('--allow-reset', 'use !reset / !override (Compose >= 2.24.4) where that makes overrides smaller')
+    .option('--no-update-refs', 'leave scripts, Makefiles, CI, docs, .env, devcontainer and JS/TS naming the old file lists as they are')
     .option('--dry-run', 'print the diff of what would be written, write nothing')
     .option('--check', 'write nothing; exit 1 if a migration is possible (for CI)')
     .option('--json', 'print a machine-readable report')
