@@ -125,6 +125,10 @@ function base(s: Snippet, kind: FoundRef['kind'], at: number, cmd: SimpleCommand
 function callRef(s: Snippet, cmd: SimpleCommand, call: ComposeCall, cwd: Cwd, composeFileSet: boolean): FoundRef | undefined {
   const first = cmd.words[0].start;
   const projectDirectory = call.projectDirectory && !call.projectDirectory.computed ? call.projectDirectory.value : undefined;
+  if (call.computedOptions) {
+    const raw = s.text.slice(call.computedOptions.start, call.computedOptions.end);
+    return { ...base(s, call.files.length ? 'command' : 'implicit', first, cmd, cwd), values: null, computed: `the options are computed (${raw})` };
+  }
   if (!call.files.length) {
     // plain `docker compose …`: COMPOSE_FILE (set around it) or the default files decide
     if (composeFileSet) return undefined;

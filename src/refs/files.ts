@@ -80,11 +80,11 @@ export function scanFile(kind: FileKind, file: string, text: string, ctx: ScanCo
     case 'make':
       return scanMake(file, text, here);
     case 'just':
-      return lineSnippets(file, text, /^([ \t]+)(?:@|-)?(.*)$/, here, 'justfile recipe');
+      return lineSnippets(file, text, /^([ \t]+(?:@|-)?)(.*)$/s, here, 'justfile recipe');
     case 'procfile':
-      return lineSnippets(file, text, /^([\w.-]+:[ \t]*)(.*)$/, here, 'Procfile');
+      return lineSnippets(file, text, /^([\w.-]+:[ \t]*)(.*)$/s, here, 'Procfile');
     case 'systemd':
-      return lineSnippets(file, text, /^(Exec\w*=[ \t]*[-@:+!]*)(.*)$/, around, 'systemd unit');
+      return lineSnippets(file, text, /^(Exec\w*=[ \t]*[-@:+!]*)(.*)$/s, around, 'systemd unit');
     case 'dockerfile':
       return scanDockerfile(file, text, around);
     case 'jenkins':
@@ -143,7 +143,7 @@ const makeEncode = (s: string): string => s.replace(/\$/g, '$$$$');
 
 function scanMake(file: string, text: string, cwd: Cwd): FoundRef[] {
   const out: FoundRef[] = [];
-  const assign = /^(\s*(?:export\s+|override\s+)?([A-Za-z_][\w.-]*)\s*(?:::=|:::=|:=|\?=|\+=|!=|=)[ \t]*)(.*)$/;
+  const assign = /^(\s*(?:export\s+|override\s+)?([A-Za-z_][\w.-]*)\s*(?:::=|:::=|:=|\?=|\+=|!=|=)[ \t]*)(.*)$/s;
   for (const { start, end } of logicalLines(text)) {
     const line = text.slice(start, end);
     if (!/compose/i.test(line)) continue;
@@ -177,7 +177,7 @@ function scanDockerfile(file: string, text: string, cwd: Cwd): FoundRef[] {
   const out: FoundRef[] = [];
   for (const { start, end } of logicalLines(text)) {
     const line = text.slice(start, end);
-    const m = /^(\s*RUN\s+(?:--\S+\s+)*)(.*)$/i.exec(line);
+    const m = /^(\s*RUN\s+(?:--\S+\s+)*)(.*)$/is.exec(line);
     if (m && !m[2].startsWith('[') && /compose/i.test(m[2])) out.push(...scanShell(rawSnippet(file, text, start + m[1].length, end, { cwd, where: 'Dockerfile RUN' })));
     else if (/^\s*#/.test(line) && /compose/i.test(line)) out.push(...scanShell(rawSnippet(file, text, start + line.indexOf('#'), end, { cwd, where: 'Dockerfile' })));
   }
@@ -410,7 +410,6 @@ function scanYamlCommands(kind: 'github-actions' | 'gitlab-ci' | 'taskfile', fil
       return;
     }
     if (!isMap(node)) return;
-    let here = cwd;
     let defaultWd = wdDefault;
     const defaults = get(node, 'defaults');
     if (isMap(defaults)) {
@@ -418,8 +417,9 @@ function scanYamlCommands(kind: 'github-actions' | 'gitlab-ci' | 'taskfile', fil
       const wd = isMap(run) ? str(get(run, 'working-directory')) : undefined;
       if (wd !== undefined) defaultWd = wd;
     }
+    // a step's working-directory (or the defaults), a task's dir: relative to the root, never nested
     const wd = kind === 'github-actions' ? (str(get(node, 'working-directory')) ?? defaultWd) : kind === 'taskfile' ? str(get(node, 'dir')) : undefined;
-    if (wd !== undefined) here = wd.includes('$') ? { dirs: [], unknown: `working directory ${wd}` } : { dirs: cwd.dirs.map((d) => path.resolve(d, wd)) };
+    const here: Cwd = wd === undefined ? cwd : wd.includes('$') || wd.includes('{{') ? { dirs: [], unknown: `working directory ${wd}` } : { dirs: cwd.dirs.map((d) => path.resolve(d, wd)) };
     for (const p of node.items) {
       const key = str(p.key);
       const v = p.value;
@@ -436,7 +436,7 @@ function scanYamlCommands(kind: 'github-actions' | 'gitlab-ci' | 'taskfile', fil
         }
         continue;
       }
-      visit(v, here, defaultWd);
+      visit(v, cwd, defaultWd);
     }
   };
   visit(doc.contents, rootCwd, undefined);

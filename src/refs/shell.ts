@@ -233,6 +233,8 @@ export interface ComposeCall {
   stdin?: boolean;
   /** The subcommand (`up`, `config`, …), if any. */
   subcommand?: string;
+  /** A computed word where options stand (`docker compose $(FILES) up`): the options are unknown. */
+  computedOptions?: Word;
 }
 
 export interface Assignment {
@@ -351,6 +353,10 @@ export function composeCall(cmd: SimpleCommand, text: string): ComposeCall | und
       continue;
     }
     if (v.startsWith('-')) continue;
+    if (w.computed) {
+      call.computedOptions = w;
+      break;
+    }
     call.subcommand = v;
     break;
   }
