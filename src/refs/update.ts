@@ -269,7 +269,9 @@ export async function updateReferences(input: UpdateInput): Promise<UpdateResult
   function implicit(ref: FoundRef, report: Omit<Reference, 'file' | 'line' | 'col'>): ReturnType<typeof resolve> {
     const keep = { ref, report, expect: ref.values };
     const lookIn = (d: string) => (ref.projectDirectory ? path.resolve(d, ref.projectDirectory) : d);
-    const cwd = ref.cwd.dirs.find((d) => autoList(lookIn(d), root, before).length);
+    // a directory holding a default file itself, else the first one Compose finds walking up
+    const holds = (d: string) => DEFAULT_FILES.some((n) => before.exists(path.join(lookIn(d), n)));
+    const cwd = ref.cwd.dirs.find(holds) ?? ref.cwd.dirs.find((d) => autoList(lookIn(d), root, before).length);
     if (!cwd) return { ...keep, report: { ...report, status: 'unrelated' } };
     const dir = lookIn(cwd);
     report.dir = cwd;
