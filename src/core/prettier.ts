@@ -1,6 +1,6 @@
 /**
  * prettier for the files a command writes, when the repository uses prettier (a config file,
- * a `prettier` key in package.json, or the dependency): files the command creates are
+ * a `prettier` key in package.json, or the devDependency): files the command creates are
  * formatted with the repository's settings, and edited files keep their `prettier --check`
  * status (when an edit breaks it, the file is formatted only if that changes nothing but the
  * edited lines; otherwise a note says so). prettier is loaded only for such repositories.
@@ -38,7 +38,8 @@ export function prettierUse(root: string, dir: string = root): PrettierUse | und
     try {
       const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as Record<string, Record<string, unknown> | undefined>;
       if (pkg.prettier !== undefined) return typeof pkg.prettier === 'object' ? { config: pkgFile, why: 'the prettier key of package.json' } : { why: 'the prettier key of package.json (a shared config: not loaded)', codeConfig: pkgFile };
-      if (pkg.devDependencies?.prettier || pkg.dependencies?.prettier) return { why: 'prettier in package.json dependencies' };
+      // a devDependency is a formatter; a runtime dependency is a library (composemod's own)
+      if (pkg.devDependencies?.prettier) return { why: 'prettier in package.json devDependencies' };
     } catch {
       // not JSON: not ours to judge here
     }

@@ -148,7 +148,13 @@ function callRef(s: Snippet, cmd: SimpleCommand, call: ComposeCall, cwd: Cwd, co
     ...(projectDirectory ? { projectDirectory } : {}),
   };
   if (call.stdin) return { ...ref, values: null, computed: 'the compose file is read from standard input (-f -)' };
-  if (computedOpt) return { ...ref, values: null, computed: `the file name is computed (${s.text.slice(computedOpt.value.start, computedOpt.value.end)})` };
+  if (computedOpt)
+    return {
+      ...ref,
+      values: null,
+      partial: call.files.filter((o) => !o.value.computed).map(optionFile),
+      computed: `the file name is computed (${s.text.slice(computedOpt.value.start, computedOpt.value.end)})`,
+    };
   ref.rewrite = (values) => rewriteOptions(s, cmd, call, values);
   return ref;
 }

@@ -67,13 +67,21 @@ export interface ScanContext {
   projectDir: string;
 }
 
-const uniq = (dirs: string[]): string[] => [...new Set(dirs)];
+/**
+ * Where a command in a file may run: the file's directory, the repository root, and the
+ * project directory for files inside it (a README elsewhere naming `compose.prod.yaml` is
+ * about some other project, not this one).
+ */
+export function candidateDirs(file: string, ctx: ScanContext): string[] {
+  const inProject = !path.relative(ctx.projectDir, file).startsWith('..');
+  return [...new Set([path.dirname(file), ctx.root, ...(inProject ? [ctx.projectDir] : [])])];
+}
 
 /** References in one file of a kind other than JS/TS. Throws on unparseable structured files. */
 export function scanFile(kind: FileKind, file: string, text: string, ctx: ScanContext): FoundRef[] {
   const dir = path.dirname(file);
   const here: Cwd = { dirs: [dir] };
-  const around: Cwd = { dirs: uniq([dir, ctx.root, ctx.projectDir]) };
+  const around: Cwd = { dirs: candidateDirs(file, ctx) };
   switch (kind) {
     case 'shell':
       return scanShell(rawSnippet(file, text, 0, text.length, { cwd: around, where: 'shell script', scriptDir: dir }));
@@ -90,7 +98,7 @@ export function scanFile(kind: FileKind, file: string, text: string, ctx: ScanCo
     case 'jenkins':
       return scanJenkins(file, text, { dirs: [ctx.root] });
     case 'markdown':
-      return scanMarkdown(file, text, { dirs: uniq([dir, ctx.root, ctx.projectDir]) });
+      return scanMarkdown(file, text, around);
     case 'dotenv':
       return scanDotenv(file, text, here);
     case 'package.json':

@@ -36,6 +36,8 @@ export interface FoundRef {
   values: string[] | null;
   /** Why the file list (or the directory) cannot be read: a variable, a template, … */
   computed?: string;
+  /** For a computed reference: the file names it does write literally. */
+  partial?: string[];
   cwd: Cwd;
   /** `--project-directory` (for implicit references: where the default files are looked up). */
   projectDirectory?: string;

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { applyEdits, type TextEdit } from '../core/edit.js';
 import { decodeText } from '../core/source.js';
 import type { FileChange } from '../core/save.js';
-import { fileKind, scanFile, SKIP_DIRS, type FileKind, type ScanContext } from './files.js';
+import { candidateDirs, fileKind, scanFile, SKIP_DIRS, type FileKind, type ScanContext } from './files.js';
 import { lineCol, type FoundRef, type RefKind } from './types.js';
 
 const run = promisify(execFile);
@@ -182,7 +182,7 @@ export async function updateReferences(input: UpdateInput): Promise<UpdateResult
   const scan = async (file: string, kind: FileKind, text: string): Promise<FoundRef[]> => {
     if (kind === 'js') {
       const { scanJs } = await import('./js.js');
-      return scanJs(file, text, { dirs: [...new Set([path.dirname(file), root, projectDir])] });
+      return scanJs(file, text, { dirs: candidateDirs(file, ctx) });
     }
     return scanFile(kind, file, text, ctx);
   };
@@ -199,7 +199,7 @@ export async function updateReferences(input: UpdateInput): Promise<UpdateResult
       references.push({ file, line, col, kind: 'command', where: kind, text: '', before: null, status: 'unverified', reason: `cannot read the file: ${(e as Error).message.split('\n')[0]}` });
       continue;
     }
-    const resolved = found.map((ref) => resolve(ref));
+    const resolved = found.map((ref) => resolve(ref, text));
     // edits of this file (duplicates of one edit, e.g. a shared const list, count once)
     const edits: TextEdit[] = [];
     const seen = new Set<string>();
@@ -235,10 +235,10 @@ export async function updateReferences(input: UpdateInput): Promise<UpdateResult
   }
   return { references: references.filter((r) => !(r.kind === 'implicit' && r.status === 'unrelated')), changes: [...out.values()], root, git };
 
-  function resolve(ref: FoundRef): { ref: FoundRef; report: Omit<Reference, 'file' | 'line' | 'col'>; edits?: TextEdit[]; expect?: string[] | null } {
+  function resolve(ref: FoundRef, fileText: string): { ref: FoundRef; report: Omit<Reference, 'file' | 'line' | 'col'>; edits?: TextEdit[]; expect?: string[] | null } {
     const report: Omit<Reference, 'file' | 'line' | 'col'> = { kind: ref.kind, where: ref.where, text: ref.text, before: ref.values, status: 'current' };
     const keep = { ref, report, expect: ref.values };
-    if (ref.computed) return { ...keep, report: { ...report, status: 'computed', reason: ref.computed } };
+    if (ref.computed) return { ...keep, report: { ...report, status: concerns(ref, fileText) ? 'computed' : 'unrelated', reason: ref.computed } };
     const values = ref.values!;
     if (ref.kind === 'implicit') return implicit(ref, report);
     const relative = values.some((v) => !path.isAbsolute(v));
@@ -294,6 +294,19 @@ export async function updateReferences(input: UpdateInput): Promise<UpdateResult
     const edits = ref.rewrite?.(next) ?? 'cannot be rewritten';
     if (typeof edits === 'string') return { ...keep, report: { ...report, status: 'unverified', reason: edits } };
     return { ref, report: { ...report, status: 'updated', before: [], after: next, reason: `plain docker compose loaded ${env.name} (${rel(was)}); now it would load ${rel(now) || 'nothing'}` }, edits, expect: next };
+  }
+
+  /**
+   * Is a computed reference about this project? When it is in the project directory or runs
+   * there, or its file names a file of the project (`deploy/compose.prod.yaml` in a Makefile
+   * whose recipe says `docker compose $(PROD_FILES) up`), or it names one literally.
+   */
+  function concerns(ref: FoundRef, fileText: string): boolean {
+    const inside = (d: string, f: string) => !path.relative(d, f).startsWith('..');
+    if (inside(projectDir, ref.file) || ref.cwd.dirs.includes(projectDir)) return true;
+    const dirs = ref.cwd.dirs.length ? ref.cwd.dirs : [root];
+    if ((ref.partial ?? []).some((v) => dirs.some((d) => composeFiles.has(path.resolve(d, v))))) return true;
+    return dirs.some((d) => [...composeFiles].some((f) => inside(d, f) && fileText.includes(posix(path.relative(d, f)))));
   }
 
   function envList(): string {
