@@ -104,6 +104,17 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
     });
 
   program
+    .command('refs')
+    .description('list the places in the repository that name the compose files (scripts, CI, docs, .env, JS/TS…) and the environment each selects')
+    .argument('[dir]', 'directory holding the compose files', '.')
+    .option('--env <NAME=FILE[,FILE...]>', 'name an environment and its files explicitly, relative to dir (repeat for each)', collect)
+    .option('--json', 'machine-readable')
+    .action(async (dir: string, opts: { env?: string[]; json?: boolean }) => {
+      const { refsCommand } = await import('../refs/command.js');
+      setExit(await refsCommand(io, { dir, ...opts }));
+    });
+
+  program
     .command('list')
     .description('list every fix with a one-line description, its options and whether it needs the network')
     .option('--json', 'machine-readable')

@@ -155,3 +155,25 @@ describe('extract integration', () => {
     expect(await prettier.check(ci, { parser: 'yaml', singleQuote: true })).toBe(true);
   });
 });
+
+describe('composemod refs', () => {
+  it('lists each reference with the environment it selects', async () => {
+    const input = path.join(projectRoot, 'fixtures', 'refs', 'realistic-repo', 'input');
+    const dir = repo({
+      'docker-compose.yml': readFileSync(path.join(input, 'docker-compose.yml'), 'utf8'),
+      'docker-compose.prod.yml': readFileSync(path.join(input, 'docker-compose.prod.yml'), 'utf8'),
+      'Makefile': 'prod:\n\tdocker compose -f docker-compose.prod.yml up -d\nany:\n\tdocker compose -f "$(F)" up\n',
+    });
+    const { refsCommand } = await import('../../src/refs/command.js');
+    const r = await runCommand(dir, (io) => refsCommand(io, {}));
+    expect(r.stdout).toBe(
+      [
+        'Makefile:2  Makefile recipe: prod (docker-compose.prod.yml)',
+        'Makefile:4  Makefile recipe: computed: the file name is computed ("$(F)")',
+        'docker-compose.prod.yml:2  compose file (comment): prod (docker-compose.prod.yml)',
+        '3 references to the compose files of . (2 selecting an environment, 1 computed)',
+        '',
+      ].join('\n'),
+    );
+  });
+});
