@@ -69,6 +69,7 @@ export interface UpdateResult {
 const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
 const OVERRIDE_FILES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
 const MAX_FILE_BYTES = 1 << 20;
+const JS_HINT = /DockerComposeEnvironment|docker-compose|podman-compose|\b(?:docker|podman)\b['"`]?\s*,\s*\[?\s*['"`]compose\b|\b(?:docker|podman)\s+compose\b/;
 const MAX_WALK_FILES = 50_000;
 
 const eq = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -175,6 +176,8 @@ export async function updateReferences(input: UpdateInput): Promise<UpdateResult
       }
     }
     if (!/compose/i.test(raw)) continue;
+    // JS/TS is parsed only when it can hold one of the forms js.ts reads
+    if (kind === 'js' && !JS_HINT.test(raw)) continue;
     const { bom, text } = stripBom(raw);
     texts.set(f, { text, bom, kind });
   }
