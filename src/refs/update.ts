@@ -168,7 +168,8 @@ export async function updateReferences(input: UpdateInput): Promise<UpdateResult
     if (changes.has(f)) raw = changes.get(f)!.after!;
     else {
       try {
-        const st = await fs.stat(f);
+        // symlinks are left alone: writing one would replace the link with a file
+        const st = await fs.lstat(f);
         if (!st.isFile() || st.size > MAX_FILE_BYTES) continue;
         raw = decodeText(await fs.readFile(f), f);
       } catch {

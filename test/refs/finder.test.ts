@@ -4,7 +4,7 @@
  * integration (`--no-update-refs`, `--json`, prettier).
  */
 import { describe, it, expect } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -65,6 +65,16 @@ describe('which files are searched', () => {
     expect(r.git).toBe(true);
     expect(edited(r.changes, dir)).toEqual(['.env', 'tracked.sh', 'untracked.sh']);
     expect(r.references.map((x) => path.relative(dir, x.file))).toEqual(['.env', 'tracked.sh', 'untracked.sh']);
+  });
+
+  it('a symlinked file is not edited through its link', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cm-refs-unit-'));
+    writeFileSync(path.join(dir, 'docker-compose.yml'), DEV);
+    writeFileSync(path.join(dir, 'docker-compose.prod.yml'), PROD);
+    writeFileSync(path.join(dir, 'deploy.sh'), 'docker compose -f docker-compose.prod.yml up -d\n');
+    symlinkSync('deploy.sh', path.join(dir, 'deploy-link.sh'));
+    const r = await updateReferences({ projectDir: dir, ...setup(dir) });
+    expect(edited(r.changes, dir)).toEqual(['deploy.sh']);
   });
 
   it('a plain directory is walked, skipping vendored directories', async () => {
