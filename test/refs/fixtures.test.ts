@@ -4,12 +4,14 @@
  *   expected/         every file after `composemod extract`, byte for byte
  *   references.json   the `references` of extract's --json report
  *   args.json         optional: { "options": { …ExtractOptions }, "stdout": ["substring"] }
+ * When extract's own output changes, `UPDATE_REF_FIXTURES=1 npx vitest run test/refs/fixtures.test.ts`
+ * rewrites expected/ and references.json (then review `git diff fixtures/refs`).
  * For every updated reference, the new file list must give the same config as the old one
  * (composemod's merge engine, and Docker Compose itself when installed), and a second run must
  * find every reference up to date and change nothing.
  */
 import { describe, it, expect } from 'vitest';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { extractCommand, type ExtractOptions } from '../../src/cli/commands/extract.js';
 import { configModel } from '../../src/core/merge/index.js';
@@ -82,8 +84,16 @@ describe('refs fixtures', () => {
       const human = await runCommand(work, (io) => extractCommand(io, { ...opts, dryRun: true }));
       for (const s of args.stdout ?? []) expect(human.stdout + JSON.stringify(report)).toContain(s);
 
-      // byte-exact files and report
+      // byte-exact files and report (UPDATE_REF_FIXTURES=1 rewrites them: review the diff)
       const expectedDir = path.join(caseDir, 'expected');
+      if (process.env.UPDATE_REF_FIXTURES) {
+        rmSync(expectedDir, { recursive: true, force: true });
+        for (const f of tree(work)) {
+          mkdirSync(path.dirname(path.join(expectedDir, f)), { recursive: true });
+          cpSync(path.join(work, f), path.join(expectedDir, f));
+        }
+        writeFileSync(path.join(caseDir, 'references.json'), JSON.stringify(report.references, null, 2) + '\n');
+      }
       expect(tree(work)).toEqual(tree(expectedDir));
       for (const f of tree(expectedDir)) expect(readFileSync(path.join(work, f), 'utf8'), f).toBe(readFileSync(path.join(expectedDir, f), 'utf8'));
       expect(JSON.stringify(report.references, null, 2) + '\n').toBe(readFileSync(path.join(caseDir, 'references.json'), 'utf8'));
