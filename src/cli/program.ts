@@ -61,6 +61,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
     )
     .option('--base <file>', 'name of the shared base file to write')
     .option('--allow-reset', 'use !reset / !override (Compose >= 2.24.4) where that makes overrides smaller')
+    .option('--no-update-refs', 'leave scripts, Makefiles, CI, docs, .env, devcontainer and JS/TS naming the old file lists as they are')
     .option('--dry-run', 'print the diff of what would be written, write nothing')
     .option('--check', 'write nothing; exit 1 if a migration is possible (for CI)')
     .option('--json', 'print a machine-readable report')
@@ -100,6 +101,17 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
     .action(async (paths: string[], opts: Record<string, unknown>, cmd: Command) => {
       const { fixCommand } = await import('./commands/fix.js');
       setExit(await fixCommand(io, paths, { ...opts, color: cmd.optsWithGlobals().color as boolean }));
+    });
+
+  program
+    .command('refs')
+    .description('list the places in the repository that name the compose files (scripts, CI, docs, .env, JS/TS…) and the environment each selects')
+    .argument('[dir]', 'directory holding the compose files', '.')
+    .option('--env <NAME=FILE[,FILE...]>', 'name an environment and its files explicitly, relative to dir (repeat for each)', collect)
+    .option('--json', 'machine-readable')
+    .action(async (dir: string, opts: { env?: string[]; json?: boolean }) => {
+      const { refsCommand } = await import('../refs/command.js');
+      setExit(await refsCommand(io, { dir, ...opts }));
     });
 
   program

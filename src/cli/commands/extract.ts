@@ -19,6 +19,8 @@ export interface ExtractOptions {
   /** Path of the base file. */
   base?: string;
   allowReset?: boolean;
+  /** false with --no-update-refs: leave scripts, CI, docs… naming the old file lists alone. */
+  updateRefs?: boolean;
   dryRun?: boolean;
   check?: boolean;
   json?: boolean;
@@ -78,18 +80,22 @@ export async function extractCommand(io: Io, opts: ExtractOptions): Promise<numb
     resolveExtendsFile,
     allowReset: opts.allowReset,
   });
-  return finish(io, opts, result, detected);
+  // src/refs: references to the old file lists follow the new ones; prettier keeps formatting
+  const after = await (await import('../../refs/extract.js')).afterExtract(result, { updateRefs: opts.updateRefs });
+  return finish(io, opts, after.result, detected, after);
 }
 
-async function finish(io: Io, opts: ExtractOptions, result: ExtractResult, detected: string[]): Promise<number> {
+type After = { summary(cwd: string, written: boolean): string; json(cwd: string): Record<string, unknown> };
+
+async function finish(io: Io, opts: ExtractOptions, result: ExtractResult, detected: string[], after?: After): Promise<number> {
   const write = result.status === 'extracted' && !opts.dryRun && !opts.check;
   if (write) await writeChanges(result.changes);
   const ctx = { cwd: io.cwd, detected, written: write, allowReset: opts.allowReset };
-  if (opts.json) io.stdout.write(JSON.stringify(jsonReport(result, ctx), null, 2) + '\n');
+  if (opts.json) io.stdout.write(JSON.stringify({ ...(jsonReport(result, ctx) as object), ...after?.json(io.cwd) }, null, 2) + '\n');
   else {
     if (opts.dryRun && result.status === 'extracted')
       io.stdout.write(formatDiff(result.changes, { cwd: io.cwd, color: useColor(io, opts.color) }));
-    const text = summaryText(result, ctx);
+    const text = summaryText(result, ctx) + (after?.summary(io.cwd, write) ?? '');
     if (result.status === 'refused') io.stderr.write(text.replace(/^(?=not extracted)/m, 'composemod: '));
     else io.stdout.write(text);
   }
