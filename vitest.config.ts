@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects; `npm test` (vitest run) runs both at full strength.
+ * Two projects; `npm test` (vitest run) runs both.
  * - unit: no corpus, no real tools, no registry. `npm run test:unit` runs it alone with
  *   COMPOSEMOD_TEST_UNIT=1: the helpers in test/helpers/ then report ../shared and the reference
  *   tools as absent (a suite that needs them skips even when its file name does not say so).
