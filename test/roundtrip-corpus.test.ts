@@ -58,7 +58,7 @@ describe.skipIf(!sharedPresent)('corpus round trip', () => {
     expect(failures).toEqual([]);
     expect(files.length).toBeGreaterThan(300);
     expect(identical).toBe(files.length);
-  });
+  }, 300_000);
 
   it('deleting any one service attribute / inserting one gives exactly the intended model', () => {
     let edits = 0;
@@ -140,5 +140,5 @@ describe.skipIf(!sharedPresent)('corpus round trip', () => {
     // refusals ("cannot edit": aliases, merge keys) are the exception, not a way to pass
     expect(edits).toBeGreaterThan(20 * refused);
     expect(edits).toBeGreaterThan(2000);
-  });
+  }, 300_000);
 });
