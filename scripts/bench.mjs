@@ -15,6 +15,8 @@
 // Wall times are medians; CPU times (user+sys of the child, from /proc) are means.
 //   npm run bench            everything
 //   npm run bench -- --cli   only the spawned rows (startup, vs dclint)
+//   BENCH_COMPARE=<checkout>  also race that checkout's bin/composemod.js (built) in the spawned
+//                            rows, e.g. the commit before a change, for before/after figures
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
@@ -210,11 +212,13 @@ function race(commands, rounds) {
 
 const fmt = (m) => `${m.wall.toFixed(0)} ms (cpu ${Number.isNaN(m.cpu) ? '?' : m.cpu.toFixed(0)} ms)`;
 const bin = path.join(root, 'bin', 'composemod.js');
+const otherBin = process.env.BENCH_COMPARE ? path.resolve(process.env.BENCH_COMPARE, 'bin', 'composemod.js') : undefined;
 const STARTS = Number(process.env.BENCH_STARTS ?? 21);
-const [version, bare] = race(
+const [version, bare, otherVersion] = race(
   [
     { name: 'composemod --version', argv: [process.execPath, bin, '--version'], ok: (s) => s === 0 },
     { name: 'node -e 0', argv: [process.execPath, '-e', '0'], ok: (s) => s === 0 },
+    ...(otherBin ? [{ name: 'compared --version', argv: [process.execPath, otherBin, '--version'], ok: (s) => s === 0 }] : []),
   ],
   STARTS,
 );
@@ -223,6 +227,8 @@ console.log(
   `startup: composemod --version ${fmt(version)}, bare node -e 0 ${fmt(bare)}: +${over.toFixed(0)} ms wall, ` +
     `+${(version.cpu - bare.cpu).toFixed(0)} ms cpu (median/mean of ${STARTS}; target +30 ms: ${over <= 30 ? 'met' : 'OVER'})`,
 );
+if (otherVersion)
+  console.log(`  compared: ${process.env.BENCH_COMPARE} --version ${fmt(otherVersion)}: +${(otherVersion.wall - bare.wall).toFixed(0)} ms wall over bare node`);
 
 const dclint = (() => {
   try {
@@ -237,12 +243,13 @@ if (!dclint || !existsSync(dclint)) {
 } else {
   const sample = (await fixable(singles)).slice(0, 40).map((f) => f.path);
   const CLI_ROUNDS = Number(process.env.BENCH_CLI_ROUNDS ?? 3);
-  const [ours, theirs] = race(
+  const [ours, theirs, other] = race(
     [
       // exit 0: dry-run; 2 would be invalid input (the sample is what the fixes accept)
       { name: 'composemod fix --dry-run', argv: [process.execPath, bin, 'fix', '--dry-run', ...sample], ok: (s) => s === 0 },
       // exit 1: dclint found problems
       { name: 'dclint --fix-dry-run', argv: [process.execPath, dclint, '--fix-dry-run', ...sample], ok: (s) => s === 0 || s === 1 },
+      ...(otherBin ? [{ name: 'compared fix --dry-run', argv: [process.execPath, otherBin, 'fix', '--dry-run', ...sample], ok: (s) => s === 0 }] : []),
     ],
     CLI_ROUNDS,
   );
@@ -253,4 +260,6 @@ if (!dclint || !existsSync(dclint)) {
       `1/${ratio.toFixed(1)} of dclint's wall time, 1/${(theirs.cpu / ours.cpu).toFixed(1)} of its cpu ` +
       `(median/mean of ${CLI_ROUNDS}; target 1/20: ${ratio >= 20 ? 'met' : 'OVER'})`,
   );
+  if (other)
+    console.log(`  compared: ${process.env.BENCH_COMPARE} fix --dry-run ${fmt(other)}: 1/${(theirs.wall / other.wall).toFixed(1)} of dclint's wall time, 1/${(theirs.cpu / other.cpu).toFixed(1)} of its cpu`);
 }
