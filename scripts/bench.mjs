@@ -17,7 +17,7 @@
 //   npm run bench -- --cli   only the spawned rows (startup, vs dclint)
 //   BENCH_COMPARE=<checkout>  also race that checkout's bin/composemod.js (built) in the spawned
 //                            rows, e.g. the commit before a change, for before/after figures
-import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, existsSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { spawnSync } from 'node:child_process';
@@ -212,18 +212,24 @@ const fmt = (m) => `${m.wall.toFixed(0)} ms (cpu ${Number.isNaN(m.cpu) ? '?' : m
 const bin = path.join(root, 'bin', 'composemod.js');
 const otherBin = process.env.BENCH_COMPARE ? path.resolve(process.env.BENCH_COMPARE, 'bin', 'composemod.js') : undefined;
 const STARTS = Number(process.env.BENCH_STARTS ?? 21);
-const [version, bare, otherVersion] = race(
+// the floor of running any ES module file: node loading an empty one
+const emptyModule = path.join(os.tmpdir(), `composemod-bench-empty-${process.pid}.mjs`);
+writeFileSync(emptyModule, '');
+const [version, bare, empty, otherVersion] = race(
   [
     { name: 'composemod --version', argv: [process.execPath, bin, '--version'], ok: (s) => s === 0 },
     { name: 'node -e 0', argv: [process.execPath, '-e', '0'], ok: (s) => s === 0 },
+    { name: 'node empty.mjs', argv: [process.execPath, emptyModule], ok: (s) => s === 0 },
     ...(otherBin ? [{ name: 'compared --version', argv: [process.execPath, otherBin, '--version'], ok: (s) => s === 0 }] : []),
   ],
   STARTS,
 );
+rmSync(emptyModule, { force: true });
 const over = version.wall - bare.wall;
 console.log(
   `startup: composemod --version ${fmt(version)}, bare node -e 0 ${fmt(bare)}: +${over.toFixed(0)} ms wall, ` +
-    `+${(version.cpu - bare.cpu).toFixed(0)} ms cpu (median/mean of ${STARTS}; target +30 ms: ${over <= 30 ? 'met' : 'OVER'})`,
+    `+${(version.cpu - bare.cpu).toFixed(0)} ms cpu (median/mean of ${STARTS}; target +30 ms: ${over <= 30 ? 'met' : 'OVER'}); ` +
+    `an empty .mjs file: ${fmt(empty)}`,
 );
 if (otherVersion)
   console.log(`  compared: ${process.env.BENCH_COMPARE} --version ${fmt(otherVersion)}: +${(otherVersion.wall - bare.wall).toFixed(0)} ms wall over bare node`);
