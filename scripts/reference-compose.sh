@@ -16,6 +16,9 @@
 # The tests find the tools through tools.env (or COMPOSEMOD_DOCKER_COMPOSE / _PODMAN_COMPOSE)
 # and skip with a message when they are absent. Nothing here runs at test time.
 set -euo pipefail
+# a failure inside $(...) (a download, an extraction) must stop the script too
+shopt -s inherit_errexit
+trap 'echo "reference tools: could not be installed (no network or no Debian archive reachable?); the differential tests will skip" >&2' ERR
 
 dir=${COMPOSEMOD_REFERENCE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/composemod/reference}
 mkdir -p "$dir"

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { processIo, reportError, type Io } from './output.js';
 import type { TransformMeta } from '../transforms/types.js';
 
@@ -9,6 +9,11 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/** Help text after the options, wrapped to the help width as commander wraps descriptions. */
+function wrapped(text: string): () => string {
+  return () => new Help().boxWrap(text, (process.stdout.isTTY && process.stdout.columns) || 80);
+}
+
 /**
  * Builds the commander program. Every command's action imports its module lazily, so the
  * start-up path loads commander and nothing else.
@@ -16,7 +21,7 @@ function collect(value: string, previous: string[] = []): string[] {
 export function buildProgram(io: Io, setExit: (code: number) => void, fixes: readonly TransformMeta[] = []): Command {
   const program = new Command('composemod')
     .description(
-      'Codemods for Docker Compose: extract one shared base from duplicated per-environment files,\n' +
+      'Codemods for Docker Compose: extract one shared base from duplicated per-environment files, ' +
         'apply selectable fixes, and review every change as a unified diff.',
     )
     .version(pkg.version, '-V, --version')
@@ -31,14 +36,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
   program
     .command('config')
     .description(
-      'print the merged model of one or more compose files in the normal form, like\n' +
+      'print the merged model of one or more compose files in the normal form, like ' +
         '`docker compose config --no-interpolate`, offline and without a Docker engine',
     )
     .requiredOption('-f, --file <file>', 'compose file; repeat for overrides, in the order Compose gets them', collect)
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .addHelpText(
       'after',
-      '\nExamples:\n  composemod config -f compose.yaml -f compose.prod.yaml\n  composemod config -f docker-compose.yml --format json\n\nExit codes: 0 ok, 2 invalid input or a merge error Compose v2 would raise.',
+      wrapped('\nExamples:\n  composemod config -f compose.yaml -f compose.prod.yaml\n  composemod config -f docker-compose.yml --format json\n\nExit codes: 0 ok, 2 invalid input or a merge error Compose v2 would raise.'),
     )
     .action(async (opts: { file: string[]; format: 'yaml' | 'json' }) => {
       const { configCommand } = await import('./commands/config.js');
@@ -48,7 +53,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
   program
     .command('extract')
     .description(
-      'turn duplicated per-environment compose files into one shared base plus one small override\n' +
+      'turn duplicated per-environment compose files into one shared base plus one small override ' +
         'per environment, verified equivalent for every environment before anything is written',
     )
     .argument('[dir]', 'directory holding the compose files', '.')
@@ -67,7 +72,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
     .option('--json', 'print a machine-readable report')
     .addHelpText(
       'after',
-      '\nExamples:\n  composemod extract --dry-run\n  composemod extract ./deploy --env dev=docker-compose.yml --env prod=docker-compose.prod.yml\n\nExit codes: 0 done (or nothing to do), 1 --check found a migration, 2 invalid input or verification failed (nothing written).',
+      wrapped('\nExamples:\n  composemod extract --dry-run\n  composemod extract deploy --env dev=compose.yml --env prod=compose.prod.yml\n\nExit codes: 0 done (or nothing to do), 1 --check found a migration, 2 invalid input or verification failed (nothing written).'),
     )
     .action(async (dir: string, opts: Record<string, unknown>, cmd: Command) => {
       const { extractCommand } = await import('./commands/extract.js');
@@ -96,7 +101,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
   fix
     .addHelpText(
       'after',
-      '\nExamples:\n  composemod fix --dry-run\n  composemod fix --only pin-images --registry-lookup --digest\n  composemod fix --check .   # in CI\n\nExit codes: 0 done (or nothing to do), 1 --check found changes, 2 invalid input (nothing written).',
+      wrapped('\nExamples:\n  composemod fix --dry-run\n  composemod fix --only pin-images --registry-lookup --digest\n  composemod fix --check .   # in CI\n\nExit codes: 0 done (or nothing to do), 1 --check found changes, 2 invalid input (nothing written).'),
     )
     .action(async (paths: string[], opts: Record<string, unknown>, cmd: Command) => {
       const { fixCommand } = await import('./commands/fix.js');

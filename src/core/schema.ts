@@ -1,31 +1,31 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import type { ValidateFunction, ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { ComposemodError } from './errors.js';
 
 /**
- * Validation against the vendored compose-spec JSON schema (schema/compose-spec.json, see
- * schema/SOURCE). Ajv and the schema are loaded on first use only, so commands that never
- * validate (and `--version`) do not pay for them.
+ * Validation against the compose-spec JSON schema Docker Compose 2.40.3 validates with
+ * (schema/compose-spec.json, see schema/SOURCE). The validator is generated at build time by
+ * scripts/build-schema.mjs (ajv standalone code, schema/compose-spec.validate.cjs), so no run
+ * compiles the schema; it is loaded on first use only, so commands that never validate (and
+ * `--version`) do not pay for it.
  */
 export interface SchemaIssue {
   path: (string | number)[];
   message: string;
 }
 
-let validator: ValidateFunction | undefined;
+type GeneratedValidator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-function getValidator(): ValidateFunction {
+let validator: GeneratedValidator | undefined;
+
+function getValidator(): GeneratedValidator {
   if (validator) return validator;
-  const require = createRequire(import.meta.url);
-  const ajvModule = require('ajv') as { default: new (opts: object) => { compile(s: object): ValidateFunction } };
-  const Ajv = ajvModule.default;
-  const schemaPath = fileURLToPath(new URL('../../schema/compose-spec.json', import.meta.url));
-  const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
-  delete schema.$schema;
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  validator = ajv.compile(schema);
+  const file = fileURLToPath(new URL('../../schema/compose-spec.validate.cjs', import.meta.url));
+  if (!existsSync(file))
+    throw new Error(`the compose schema validator is not built (${file}): run \`npm run build\` (or node scripts/build-schema.mjs)`);
+  validator = createRequire(import.meta.url)(file) as GeneratedValidator;
   return validator;
 }
 

@@ -36,7 +36,11 @@ function toolsEnv(): Record<string, string> {
   return out;
 }
 
+/** `npm run test:unit` (COMPOSEMOD_TEST_UNIT=1) runs no real tool. */
+const unitRun = process.env.COMPOSEMOD_TEST_UNIT === '1';
+
 function find(key: string): ReferenceTool | undefined {
+  if (unitRun) return undefined;
   const fromEnv = process.env[`COMPOSEMOD_${key}`];
   const listed = toolsEnv();
   const p = fromEnv || listed[key];
@@ -51,9 +55,10 @@ export const dockerComposeOld = find('DOCKER_COMPOSE_OLD');
 /** podman-compose 1.6.0 with a stand-in podman (config and --dry-run up work). */
 export const podmanCompose = find('PODMAN_COMPOSE');
 
-export const referenceSkipMessage =
-  'reference tools absent: run scripts/reference-compose.sh (it fetches docker-compose and podman-compose ' +
-  'from Debian into ~/.cache/composemod/reference); the differential tests skip';
+export const referenceSkipMessage = unitRun
+  ? 'unit run (npm run test:unit): the differential tests skip; npm test runs them'
+  : 'reference tools absent: run scripts/reference-compose.sh (it fetches docker-compose and podman-compose ' +
+    'from Debian into ~/.cache/composemod/reference); the differential tests skip';
 
 export interface ToolResult {
   code: number;

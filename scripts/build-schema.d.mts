@@ -1,0 +1,3 @@
+/** Types of scripts/build-schema.mjs (the test set-up and the schema tests import it). */
+export declare const validatorFile: string;
+export declare function buildSchema(): boolean;

@@ -1,0 +1,10 @@
+/**
+ * Runs once before the suites: generates the compose-spec validator when it is missing or stale
+ * (the tests run the TypeScript sources, which load the schema/compose-spec.validate.cjs that
+ * `npm run build` writes).
+ */
+import { buildSchema } from '../scripts/build-schema.mjs';
+
+export default function setup(): void {
+  buildSchema();
+}
