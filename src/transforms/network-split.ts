@@ -5,8 +5,9 @@
  * edge and what it talks to) and `backend` (data stores and what talks to them). The rules
  * are in lib/network-roles.ts; each service's placement is explained in the notes.
  *
- * Skipped, with a warning saying why: a project that already uses two or more networks, uses
- * `network_mode`, or has a single service; a network that is external, has a fixed `name:` or
+ * Skipped, with a note saying why: a project that already uses two or more networks, uses
+ * `network_mode`, or has a single service in every environment (an environment with a single
+ * service does not stop the others: it is decided per environment); a network that is external, has a fixed `name:` or
  * an `ipam` configuration (other stacks or addresses depend on it); a service attached with
  * options (aliases, ipv4_address...): moving those needs a human, and splitting the others
  * around it would cut it off; `frontend` / `backend` already declared.
@@ -16,6 +17,10 @@
  * nothing says the two halves should differ. With `internalBackend`, `backend` also gets
  * `internal: true` (no route out of the host, no published ports).
  *
+ * Services that reach each other by name (depends_on, links, host names in the environment or
+ * the command, and in bind-mounted config files such as an nginx `proxy_pass http://app:8000`;
+ * lib/references.ts) keep a network in common.
+ *
  * Multi-file projects: every environment must be flat on the same network; placements are
  * the union over environments (a service on both in one environment is on both everywhere),
  * because the attachments usually live in the shared base.
@@ -24,6 +29,9 @@ import type { Environment, ProjectFile, Transform, TransformContext } from './ty
 import { classify, serviceFacts, shortList, type Placement } from './lib/network-roles.js';
 import { editBlocker, exists, isObj, sectionOf, serviceOf, serviceOrder, servicesOf, type Obj } from './lib/project-view.js';
 import { nodeAt, type Path } from '../core/query.js';
+import { networksChanged } from './intent/deltas.js';
+import { mountedFileReader } from './lib/references.js';
+import path from 'node:path';
 import { isMap, isScalar, isSeq } from 'yaml';
 
 const KEPT_OPTIONS = ['driver', 'driver_opts', 'labels', 'attachable', 'enable_ipv6', 'internal'];
@@ -54,15 +62,21 @@ export const networkSplit: Transform = {
   run(ctx: TransformContext): void {
     const { project } = ctx;
     const internal = ctx.options.internalBackend === true;
-    const skip = (message: string, extra: { file?: string; service?: string } = {}): void => ctx.info({ message: `skipped: ${message}`, ...extra });
+    const skip = (message: string, extra: { file?: string; service?: string } = {}): void =>
+      ctx.info({ id: 'skipped', message: `skipped: ${message}`, ...extra });
     const envLabel = (e: Environment): string => (project.environments.length > 1 ? ` (environment ${e.name})` : '');
 
     // 1. Every environment must be flat, on the same network.
     let network: string | undefined;
+    const alone: Environment[] = [];
     for (const env of project.environments) {
       const services = servicesOf(env.merged);
       const names = Object.keys(services);
-      if (names.length < 2) return skip(`a single service${envLabel(env)}: nothing to separate`);
+      if (names.length < 2) {
+        // nothing to separate here; the other environments decide
+        alone.push(env);
+        continue;
+      }
       const modes = names.filter((n) => services[n].network_mode !== undefined);
       if (modes.length)
         return skip(`${modes.join(', ')} use${modes.length > 1 ? '' : 's'} network_mode${envLabel(env)}; split the networks by hand`, { service: modes[0] });
@@ -86,7 +100,12 @@ export const networkSplit: Transform = {
           return skip(`${n} is attached to ${only} with ${Object.keys(opts).join(', ')}; move ${Object.keys(opts).length > 1 ? 'them' : 'it'} by hand`, { service: n });
       }
     }
-    if (network === undefined) return;
+    if (network === undefined) {
+      if (alone.length) skip(`a single service${alone.length === 1 ? envLabel(alone[0]) : ' in every environment'}: nothing to separate`);
+      return;
+    }
+    if (alone.length && project.environments.length > 1)
+      ctx.info({ id: 'single-service', message: `${alone.map((e) => e.name).join(', ')} ${alone.length > 1 ? 'have' : 'has'} a single service: nothing to separate there; split decided by the other environments` });
     if (network === 'frontend' || network === 'backend') return skip(`the only network is already called ${network}`);
     const old = network;
 
@@ -96,7 +115,8 @@ export const networkSplit: Transform = {
     const order: string[] = [];
     for (const env of project.environments) {
       for (const n of serviceOrder(env)) if (!order.includes(n)) order.push(n);
-      const placed = classify(serviceFacts(servicesOf(env.merged)));
+      const mounted = mountedFileReader(path.dirname(path.resolve(env.files[0].path)), (p) => ctx.readFile(p));
+      const placed = classify(serviceFacts(servicesOf(env.merged), mounted));
       perEnv.set(env, placed);
       for (const [name, p] of placed) {
         const cur = placement.get(name);
@@ -201,6 +221,9 @@ export const networkSplit: Transform = {
 
     // 4. Apply.
     for (const { file, op } of plan) op(file);
+    for (const env of project.environments)
+      for (const name of Object.keys(servicesOf(env.merged)))
+        if (placement.has(name)) ctx.intend(networksChanged({ env: env.name, service: name }, netsOf(name)));
     for (const f of declareIn) {
       const ed = ctx.editor(f);
       const own = defs.find((d) => d.file === f);
@@ -249,9 +272,9 @@ export const networkSplit: Transform = {
         if (!p || p.frontend) continue;
         const ports = project.environments.flatMap((e) => (Array.isArray(serviceOf(e.merged, name)?.ports) ? (serviceOf(e.merged, name)!.ports as unknown[]) : []));
         if (ports.length)
-          ctx.warn({ service: name, message: `${name} publishes ports but is only on the internal backend network: the ports are not reachable from the host any more` });
+          ctx.warn({ id: 'ports-unreachable', service: name, message: `${name} publishes ports but is only on the internal backend network: the ports are not reachable from the host any more` });
         else if (!serviceFacts(servicesOf(project.environments[0].merged)).find((f) => f.name === name)?.datastore)
-          ctx.warn({ service: name, message: `${name} is only on the internal backend network: it has no outbound internet access` });
+          ctx.warn({ id: 'no-outbound', severity: 'note', service: name, message: `${name} is only on the internal backend network: it has no outbound internet access` });
       }
     }
   },

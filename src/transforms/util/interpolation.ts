@@ -68,3 +68,100 @@ export function classifyInterpolation(s: string): Interpolation {
 export function escapeInterpolation(value: string): string {
   return value.replace(/\$/g, '$$$$');
 }
+
+/**
+ * Where `interpolate` takes variables from: the value, or undefined when it is not known
+ * here (not in .env / --env-file: the shell running Compose may or may not set it).
+ */
+export type VariableLookup = (name: string) => string | undefined;
+
+/** Marks a part of an interpolated value that depends on a variable we cannot see. */
+export const UNKNOWN = '\u0001';
+
+/**
+ * Compose interpolation (`$$`, `$NAME`, `${NAME}`, `${NAME:-d}`, `${NAME-d}`, `${NAME:?e}`,
+ * `${NAME?e}`, `${NAME:+r}`, `${NAME+r}`, defaults nested). A variable the lookup does not
+ * know is kept as a symbol `\u0001<expression>\u0001` (the expression with its nested parts
+ * interpolated), so two values that depend on the same unknown variable in the same way
+ * compare equal and anything else differs. Invalid `$` sequences are kept as written.
+ */
+export function interpolate(s: string, lookup: VariableLookup): string {
+  if (!s.includes('$')) return s;
+  let out = '';
+  for (let i = 0; i < s.length; ) {
+    const c = s[i];
+    if (c !== '$') {
+      out += c;
+      i++;
+      continue;
+    }
+    const next = s[i + 1];
+    if (next === '$') {
+      out += '$';
+      i += 2;
+      continue;
+    }
+    if (next === '{') {
+      let depth = 1;
+      let j = i + 2;
+      for (; j < s.length && depth > 0; j++) {
+        if (s[j] === '{') depth++;
+        else if (s[j] === '}') depth--;
+      }
+      if (depth !== 0) {
+        out += s.slice(i);
+        break;
+      }
+      out += expand(s.slice(i + 2, j - 1), lookup);
+      i = j;
+      continue;
+    }
+    const m = NAME.exec(s.slice(i + 1));
+    if (!m) {
+      out += c;
+      i++;
+      continue;
+    }
+    const v = lookup(m[0]);
+    out += v ?? `${UNKNOWN}${m[0]}${UNKNOWN}`;
+    i += 1 + m[0].length;
+  }
+  return out;
+}
+
+function expand(body: string, lookup: VariableLookup): string {
+  const m = NAME.exec(body);
+  if (!m) return '${' + body + '}';
+  const name = m[0];
+  const rest = body.slice(name.length);
+  const v = lookup(name);
+  if (rest === '') return v ?? `${UNKNOWN}${name}${UNKNOWN}`;
+  const op = /^(:?[-?+])/.exec(rest);
+  if (!op) return '${' + body + '}';
+  const arg = interpolate(rest.slice(op[1].length), lookup);
+  if (v === undefined) return `${UNKNOWN}${name}${op[1]}${arg}${UNKNOWN}`;
+  const empty = v === '';
+  switch (op[1]) {
+    case ':-':
+      return empty ? arg : v;
+    case '-':
+      return v;
+    case ':?':
+    case '?':
+      return v; // set (and, for `:?`, non-empty, else Compose refuses: same before and after)
+    case ':+':
+      return empty ? '' : arg;
+    default: // '+'
+      return arg;
+  }
+}
+
+/** Names of the variables a value interpolates (`${A:-${B}}` -> A, B). */
+export function referencedVariables(s: string): string[] {
+  const out: string[] = [];
+  interpolate(s, (name) => {
+    out.push(name);
+    return undefined;
+  });
+  return out;
+}
