@@ -11,6 +11,10 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cli } from './helpers/cli.js';
+import { composeConfig, dockerCompose } from './helpers/reference.js';
+import { evaluateEnvironment } from '../src/transforms/intent/view.js';
+import { toComposeModel } from '../src/core/project.js';
+import { parseSource } from '../src/core/source.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const demo = path.join(root, 'fixtures', 'demo');
@@ -235,7 +239,7 @@ describe('composemod fix: runtime targets', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('runtime: podman-compose (detected: Makefile:2 runs podman-compose)');
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/API_TOKEN not moved: a secret from the variable API_TOKEN needs Docker Compose >= 2.23.1 and podman-compose refuses it/);
+    expect(r.stderr).toMatch(/API_TOKEN not moved: podman-compose refuses a secret read from a variable \(API_TOKEN\)/);
     // --runtime docker overrides the detection
     const d = await cli(['fix', '--only', 'secrets', '--dry-run', '--runtime', 'docker'], { cwd: dir });
     expect(d.stdout).toContain('environment: API_TOKEN');
@@ -264,6 +268,27 @@ describe('composemod fix: every environment of the directory', () => {
       'services:\n  cache:\n    image: redis:7\n    volumes:\n      - cache_data:/data\nvolumes:\n  cache_data:\n',
     );
     expect(readFileSync(path.join(dir, 'compose.prod.yaml'), 'utf8')).toBe('services:\n  cache:\n    restart: always\n');
+  });
+
+  it('defect 6: --env production edits the shared base; dev, staging and digitalocean are fixed with it and stay valid', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cm-fix-d6-'));
+    cpSync(path.join(root, 'fixtures', 'network-split', 'defect-06-shared-base-every-environment', 'input'), dir, { recursive: true });
+    const r = await cli(['fix', '--only', 'network-split', '--env', 'production=compose.yml,compose.production.yml'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'also fixed and checked (found in the directory): dev (compose.yml + compose.dev.yml), digitalocean (compose.yml + compose.digitalocean.yml), staging (compose.yml + compose.staging.yml)',
+    );
+    const expected = path.join(root, 'fixtures', 'network-split', 'defect-06-shared-base-every-environment', 'expected');
+    for (const f of readdirSync(expected)) expect(readFileSync(path.join(dir, f), 'utf8'), f).toBe(readFileSync(path.join(expected, f), 'utf8'));
+    for (const env of ['production', 'dev', 'staging', 'digitalocean']) {
+      const files = ['compose.yml', `compose.${env}.yml`];
+      const view = evaluateEnvironment(
+        { name: env, files: files.map((f) => ({ path: path.join(dir, f), model: toComposeModel(parseSource(readFileSync(path.join(dir, f), 'utf8'), f)) })) },
+        () => null,
+      );
+      expect(view.problems, env).toEqual([]);
+      if (dockerCompose) expect((await composeConfig({ cwd: dir, files, projectName: 'd6' })).code, `docker compose config for ${env}`).toBe(0);
+    }
   });
 
   it('the demo directory is untouched by these tests', () => {

@@ -4,7 +4,8 @@
  *   expected/   the project after: every file compared byte for byte; a file of input/ that is
  *               missing from expected/ must have been deleted
  *   args.json   optional: { "env": { "NAME": ["a.yml", "b.yml"] }, "options": { ... },
- *               "warnings": ["substring", ...], "info": ["substring", ...] }
+ *               "settings": { "runtime": { "kind": "podman-compose", "composeVersion": "2.40.3" } },
+ *               "warnings": ["substring", ...], "info": ["substring", ...], "notes": ["substring", ...] }
  *               (without "env", each compose file of input/
  *               is its own environment)
  * Each case also runs the fix a second time on its own output and expects no change.
@@ -17,14 +18,17 @@ import { fileURLToPath } from 'node:url';
 import { transforms } from '../src/transforms/index.js';
 import { runFixes, type FixTarget } from '../src/transforms/runner.js';
 import { writeChanges } from '../src/core/save.js';
+import type { FixSettings } from '../src/transforms/settings.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 interface CaseArgs {
   env?: Record<string, string[]>;
   options?: Record<string, unknown>;
+  settings?: FixSettings;
   warnings?: string[];
   info?: string[];
+  notes?: string[];
 }
 
 function listFiles(dir: string, base = dir): string[] {
@@ -59,7 +63,7 @@ for (const transform of transforms) {
         const args: CaseArgs = existsSync(argsPath) ? JSON.parse(readFileSync(argsPath, 'utf8')) : {};
         const work = mkdtempSync(path.join(tmpdir(), `cm-${transform.meta.name}-`));
         cpSync(path.join(caseDir, 'input'), work, { recursive: true });
-        const first = await runFixes(targetFor(work, args), [transform], args.options ?? {});
+        const first = await runFixes(targetFor(work, args), [transform], args.options ?? {}, args.settings);
         await writeChanges(first.changes);
         const expectedDir = path.join(caseDir, 'expected');
         const expectedFiles = listFiles(expectedDir);
@@ -69,7 +73,8 @@ for (const transform of transforms) {
         for (const w of args.warnings ?? [])
           expect(first.warnings.map((x) => x.message).join('\n')).toContain(w);
         for (const i of args.info ?? []) expect(first.infos.map((x) => x.message).join('\n')).toContain(i);
-        const second = await runFixes(targetFor(work, args), [transform], args.options ?? {});
+        for (const n of args.notes ?? []) expect(first.notes.map((x) => x.message).join('\n')).toContain(n);
+        const second = await runFixes(targetFor(work, args), [transform], args.options ?? {}, args.settings);
         expect(second.changes, 'a second run changes nothing').toEqual([]);
       });
     }

@@ -109,11 +109,16 @@ export const networkSplit: Transform = {
     if (network === 'frontend' || network === 'backend') return skip(`the only network is already called ${network}`);
     const old = network;
 
+    // environments with a single service are left alone unless they share a file with the others
+    const split = project.environments.filter((e) => !alone.includes(e));
+    const envs = project.environments.filter((e) => !alone.includes(e) || e.files.some((f) => split.some((o) => o.files.includes(f))));
+    const files = project.files.filter((f) => envs.some((e) => e.files.includes(f)));
+
     // 2. Placements: the union over environments.
     const placement = new Map<string, Placement>();
     const perEnv = new Map<Environment, Map<string, Placement>>();
     const order: string[] = [];
-    for (const env of project.environments) {
+    for (const env of envs) {
       for (const n of serviceOrder(env)) if (!order.includes(n)) order.push(n);
       const mounted = mountedFileReader(path.dirname(path.resolve(env.files[0].path)), (p) => ctx.readFile(p));
       const placed = classify(serviceFacts(servicesOf(env.merged), mounted));
@@ -152,7 +157,7 @@ export const networkSplit: Transform = {
     };
     const attachedIn = new Map<string, ProjectFile[]>(); // service -> files where its attachment was rewritten/added
 
-    for (const file of project.files) {
+    for (const file of files) {
       for (const name of Object.keys(servicesOf(file.model))) {
         const netsPath: Path = ['services', name, 'networks'];
         const ref = nodeAt(file.source, netsPath);
@@ -184,7 +189,7 @@ export const networkSplit: Transform = {
     // services on the implicit default network: attach them in the first file that defines them
     // in each environment
     if (old === 'default') {
-      for (const env of project.environments) {
+      for (const env of envs) {
         for (const name of serviceOrder(env)) {
           if (isObj(serviceOf(env.merged, name)?.networks) && Object.keys(serviceOf(env.merged, name)!.networks as Obj).length) continue;
           const file = env.files.find((f) => serviceOf(f.model, name) !== undefined);
@@ -198,7 +203,7 @@ export const networkSplit: Transform = {
     }
     // top-level definitions: replace the old one where a file defines it; otherwise declare the
     // new networks in the files every environment shares (or each edited file)
-    const defFiles = project.files.filter((f) => exists(f, ['networks', old]));
+    const defFiles = files.filter((f) => exists(f, ['networks', old]));
     const defs: { file: ProjectFile; options: Obj }[] = [];
     for (const f of defFiles) {
       if (!check(f, ['networks', old])) continue;
@@ -210,8 +215,8 @@ export const networkSplit: Transform = {
       defs.push({ file: f, options });
     }
     let declareIn: ProjectFile[] = defs.map((d) => d.file);
-    if (!declareIn.length || !project.environments.every((e) => e.files.some((f) => declareIn.includes(f)))) {
-      const shared = project.files.filter((f) => project.environments.every((e) => e.files.includes(f)));
+    if (!declareIn.length || !envs.every((e) => e.files.some((f) => declareIn.includes(f)))) {
+      const shared = files.filter((f) => envs.every((e) => e.files.includes(f)));
       const extra = shared.length ? [shared[0]] : [...new Set([...attachedIn.values()].flat())];
       declareIn = [...new Set([...declareIn, ...extra])];
     }
@@ -221,7 +226,7 @@ export const networkSplit: Transform = {
 
     // 4. Apply.
     for (const { file, op } of plan) op(file);
-    for (const env of project.environments)
+    for (const env of envs)
       for (const name of Object.keys(servicesOf(env.merged)))
         if (placement.has(name)) ctx.intend(networksChanged({ env: env.name, service: name }, netsOf(name)));
     for (const f of declareIn) {
@@ -258,9 +263,9 @@ export const networkSplit: Transform = {
       if (!service || noted.has(`${file.path}\0${service}`)) continue;
       noted.add(`${file.path}\0${service}`);
       const why: string[] = [];
-      for (const env of project.environments) {
+      for (const env of envs) {
         if (!env.files.includes(file)) continue;
-        const tag = project.environments.length > 1 && project.environments.filter((e) => e.files.includes(file)).length > 1 ? `${env.name}: ` : '';
+        const tag = envs.length > 1 && envs.filter((e) => e.files.includes(file)).length > 1 ? `${env.name}: ` : '';
         const p = perEnv.get(env)!.get(service);
         if (p) why.push(tag + p.why.join('; '));
       }
@@ -270,10 +275,10 @@ export const networkSplit: Transform = {
       for (const name of order) {
         const p = placement.get(name);
         if (!p || p.frontend) continue;
-        const ports = project.environments.flatMap((e) => (Array.isArray(serviceOf(e.merged, name)?.ports) ? (serviceOf(e.merged, name)!.ports as unknown[]) : []));
+        const ports = envs.flatMap((e) => (Array.isArray(serviceOf(e.merged, name)?.ports) ? (serviceOf(e.merged, name)!.ports as unknown[]) : []));
         if (ports.length)
           ctx.warn({ id: 'ports-unreachable', service: name, message: `${name} publishes ports but is only on the internal backend network: the ports are not reachable from the host any more` });
-        else if (!serviceFacts(servicesOf(project.environments[0].merged)).find((f) => f.name === name)?.datastore)
+        else if (!serviceFacts(servicesOf(envs[0].merged)).find((f) => f.name === name)?.datastore)
           ctx.warn({ id: 'no-outbound', severity: 'note', service: name, message: `${name} is only on the internal backend network: it has no outbound internet access` });
       }
     }

@@ -490,7 +490,11 @@ class SecretsFix {
         this.ctx.info({
           id: 'environment-secret-unsupported',
           ...at,
-          message: `${where} not moved: a secret from the variable ${v.name} needs Docker Compose >= 2.23.1${this.ctx.runtime.kind === 'podman-compose' ? ' and podman-compose refuses it at `up`' : ''}; write the value to a file and declare \`secrets: {<name>: {file: ...}}\` by hand`,
+          message: `${where} not moved: ${
+            this.ctx.runtime.kind === 'podman-compose'
+              ? `podman-compose refuses a secret read from a variable (${v.name}) at \`up\``
+              : `a secret read from a variable (${v.name}) needs Docker Compose >= 2.23.1, and the target is ${this.ctx.runtime.composeVersion}`
+          }; write the value to a file and declare \`secrets: {<name>: {file: ...}}\` by hand`,
         });
         return undefined;
       }
