@@ -45,7 +45,7 @@ import type { ComposeSource } from '../core/source.js';
 import type { Editor } from '../core/edit.js';
 import { isDevName } from '../core/discover.js';
 import { goString } from '../core/merge/values.js';
-import { classifyInterpolation, escapeInterpolation, interpolate, referencedVariables, UNKNOWN, type Interpolation } from './util/interpolation.js';
+import { classifyInterpolation, escapeInterpolation, interpolate, referencedVariables, UNKNOWN, type Interpolation, type VariableLookup } from './util/interpolation.js';
 import { secretMatcher, imageReadsFileVar } from './util/secret-names.js';
 import { parseDotenv, dotenvSafe, dotenvLine, appendLines, gitignoreHas } from './util/dotenv.js';
 import { applyDefaults } from './data/image-ref.js';
@@ -392,7 +392,11 @@ class SecretsFix {
   /** Per environment, which occurrences a later file overrides and which layer on an earlier one. */
   private markLayers(): void {
     const byFile = new Map<ProjectFile, Occurrence[]>();
-    for (const o of this.occurrences) byFile.set(o.file, [...(byFile.get(o.file) ?? []), o]);
+    for (const o of this.occurrences) {
+      const list = byFile.get(o.file);
+      if (list) list.push(o);
+      else byFile.set(o.file, [o]);
+    }
     for (const env of this.ctx.project.environments) {
       const seen = new Map<string, Occurrence>();
       for (const f of env.files)
@@ -410,11 +414,18 @@ class SecretsFix {
 
   // ----- decisions ----------------------------------------------------------------------
 
+  private readonly lookups = new Map<Environment, VariableLookup>();
+
   private imageIn(env: Environment, service: string): string | undefined {
     const image = serviceOf(env.merged, service)?.image;
     if (typeof image !== 'string') return undefined;
-    const dir = path.dirname(path.resolve(env.files[0].path));
-    const done = interpolate(image, variableLookup(dir, env.envFiles, (p) => this.ctx.readFile(p)));
+    if (!image.includes('$')) return image;
+    let lookup = this.lookups.get(env);
+    if (!lookup) {
+      const dir = path.dirname(path.resolve(env.files[0].path));
+      this.lookups.set(env, (lookup = variableLookup(dir, env.envFiles, (p) => this.ctx.readFile(p))));
+    }
+    const done = interpolate(image, lookup);
     return done.includes(UNKNOWN) ? applyDefaults(image).text : done;
   }
 
@@ -610,8 +621,8 @@ class SecretsFix {
     const ctx = this.ctx;
     const declaredIn = new Set<string>(); // file \0 name
     const mountedIn = new Set<string>(); // file \0 service \0 name
-    const dotenvLines = new Map<string, string[]>(); // env file (relative) -> lines
-    const example = new Map<string, string[]>(); // dir -> .env.example lines
+    const dotenvLines = new Map<string, Set<string>>(); // env file (relative) -> lines
+    const example = new Map<string, Set<string>>(); // dir -> .env.example lines
     const secretDirs = new Set<string>();
     const dotenvDirs = new Set<string>();
     const dotenvCache = new Map<string, Map<string, unknown>>();
@@ -638,9 +649,8 @@ class SecretsFix {
           // the .env each environment reading this file interpolates from
           const files = new Set(o.envs.flatMap((e) => (e.envFiles?.length ? e.envFiles.map((f) => path.relative(ctx.project.dir, f)) : [this.rel(dir, '.env')])));
           for (const p of files) {
-            const lines = dotenvLines.get(p) ?? [];
-            const line = dotenvLine(c.dotenvName!, c.value);
-            if (!dotenvHas(p, c.dotenvName!) && !lines.includes(line)) lines.push(line);
+            const lines = dotenvLines.get(p) ?? new Set<string>();
+            if (!dotenvHas(p, c.dotenvName!)) lines.add(dotenvLine(c.dotenvName!, c.value));
             dotenvLines.set(p, lines);
           }
           dotenvDirs.add(dir);
@@ -675,16 +685,16 @@ class SecretsFix {
     const dotenvExisted = new Map<string, boolean>();
     for (const dir of dotenvDirs) dotenvExisted.set(dir, ctx.readFile(this.rel(dir, '.env')) !== null);
     for (const [p, lines] of dotenvLines) {
-      if (!lines.length) continue;
+      if (!lines.size) continue;
       // created private (it holds the values); an existing .env keeps its mode
-      ctx.writeFile(p, appendLines(ctx.readFile(p), lines), { mode: 0o600 });
+      ctx.writeFile(p, appendLines(ctx.readFile(p), [...lines]), { mode: 0o600 });
     }
     for (const [dir, lines] of example) {
       const p = this.rel(dir, '.env.example');
       const current = ctx.readFile(p);
       const have = new Set((current ?? '').split(/\r?\n/).map((l) => l.trim()));
       const keys = parseDotenv(current ?? '');
-      const add = lines.filter((l) => !have.has(l) && !(l.endsWith('=') && keys.has(l.slice(0, -1))));
+      const add = [...lines].filter((l) => !have.has(l) && !(l.endsWith('=') && keys.has(l.slice(0, -1))));
       if (add.length) ctx.writeFile(p, appendLines(current, add));
     }
     for (const dir of new Set([...secretDirs, ...dotenvDirs])) {
@@ -705,10 +715,10 @@ class SecretsFix {
     }
   }
 
-  private exampleLine(example: Map<string, string[]>, dir: string, line: string): void {
-    const lines = example.get(dir) ?? [];
-    if (!lines.includes(line)) lines.push(line);
-    example.set(dir, lines);
+  private exampleLine(example: Map<string, Set<string>>, dir: string, line: string): void {
+    const lines = example.get(dir);
+    if (lines) lines.add(line);
+    else example.set(dir, new Set([line]));
   }
 
   private report(c: Candidate, o: Occurrence, mode: Mode, name: string, target: string): void {

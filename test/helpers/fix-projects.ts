@@ -3,7 +3,8 @@
  * the shared corpus (each file of corpus/single alone; each directory of corpus/pairs with the
  * environments detection finds, or one per file when the layout is ambiguous).
  */
-import { readdirSync, readFileSync, existsSync, statSync, mkdtempSync, cpSync, copyFileSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, statSync, mkdtempSync, cpSync, copyFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FixTarget } from '../../src/transforms/runner.js';
@@ -105,4 +106,35 @@ export function corpusProjects(): CorpusProject[] {
       });
     }
   return out;
+}
+
+/**
+ * Empty stand-ins for the `env_file`s a corpus project names but does not ship (its `.env`,
+ * `db.env`...), inside the project directory only, so Compose can load it and the referee can
+ * compare it. Created before anything runs: both sides of a comparison see them.
+ */
+export function addMissingEnvFiles(target: FixTarget): void {
+  const root = path.resolve(target.dir);
+  for (const file of new Set(target.environments.flatMap((e) => e.files))) {
+    let model: unknown;
+    try {
+      model = parse(readFileSync(file, 'utf8'));
+    } catch {
+      continue;
+    }
+    const services = (model as { services?: Record<string, { env_file?: unknown }> } | null)?.services;
+    if (!services || typeof services !== 'object') continue;
+    for (const svc of Object.values(services)) {
+      const list = svc && typeof svc === 'object' ? svc.env_file : undefined;
+      for (const ef of Array.isArray(list) ? list : list === undefined ? [] : [list]) {
+        const p = typeof ef === 'string' ? ef : ef && typeof ef === 'object' ? (ef as { path?: unknown }).path : undefined;
+        if (typeof p !== 'string' || p.includes('$')) continue;
+        const abs = path.resolve(path.dirname(file), p);
+        const rel = path.relative(root, abs);
+        if (rel.startsWith('..') || path.isAbsolute(rel) || existsSync(abs)) continue;
+        mkdirSync(path.dirname(abs), { recursive: true });
+        writeFileSync(abs, '');
+      }
+    }
+  }
 }

@@ -137,13 +137,15 @@ export function referee(target: FixTarget, before: Map<string, { json: Obj | nul
 }
 
 /** `podman-compose --dry-run up -d` of one environment: null when accepted, else the error line. */
-export async function podmanUp(target: FixTarget, env: FixTarget['environments'][number]): Promise<string | null> {
+export async function podmanUp(target: FixTarget, env: FixTarget['environments'][number], retry = true): Promise<string | null> {
   const r = await podmanComposeRun(
     env.files.map((f) => path.relative(target.dir, f)),
     ['up', '-d'],
     { cwd: target.dir, dryRun: true, projectName: 'referee' },
   );
   if (r.code === 0) return null;
+  // killed by the tool timeout on a loaded machine: no output at all; try once more
+  if (retry && !r.stdout.trim() && !r.stderr.trim()) return podmanUp(target, env, false);
   const lines = `${r.stderr}\n${r.stdout}`.trim().split('\n').filter(Boolean);
   return lines.find((l) => /Error|error:|ERROR/.test(l)) ?? lines.pop() ?? `exit ${r.code}`;
 }

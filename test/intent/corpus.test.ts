@@ -16,7 +16,7 @@ import { writeChanges } from '../../src/core/save.js';
 import { isComposemodError } from '../../src/core/errors.js';
 import { dockerCompose, podmanCompose, referenceSkipMessage } from '../helpers/reference.js';
 import { sharedPresent, sharedSkipMessage } from '../helpers/shared.js';
-import { corpusProjects, type CorpusProject } from '../helpers/fix-projects.js';
+import { corpusProjects, addMissingEnvFiles, type CorpusProject } from '../helpers/fix-projects.js';
 import { configs, referee, podmanUp } from '../helpers/referee.js';
 
 if (!sharedPresent) console.log(sharedSkipMessage);
@@ -68,8 +68,13 @@ describe.skipIf(!sharedPresent)('every fix over the corpus, checked by intent an
         throw e;
       }
     };
+    const copy = async (p: CorpusProject): Promise<FixTarget> => {
+      const t = await p.copy();
+      addMissingEnvFiles(t);
+      return t;
+    };
     const project = async (p: CorpusProject): Promise<void> => {
-      const target = await p.copy();
+      const target = await copy(p);
       try {
         counts.projects++;
         let result: FixResult | undefined;
@@ -108,7 +113,7 @@ describe.skipIf(!sharedPresent)('every fix over the corpus, checked by intent an
           for (const v of outcome.violations) failures.push(`${p.name}: docker compose config: ${v.fix ?? ''} ${v.env}/${v.service ?? ''} ${v.key}: ${v.message}`);
         }
         if (podmanCompose) {
-          const fresh = await p.copy();
+          const fresh = await copy(p);
           try {
             const pr = await run(fresh, podman);
             if (!pr?.changes.length) return;
@@ -121,7 +126,7 @@ describe.skipIf(!sharedPresent)('every fix over the corpus, checked by intent an
                 counts.podman.accepted++;
                 continue;
               }
-              const orig = await p.copy();
+              const orig = await copy(p);
               try {
                 const was = await podmanUp(orig, orig.environments.find((e) => e.name === env.name)!);
                 if (was === null) failures.push(`${p.name}: podman-compose accepted ${env.name} before the fixes, and now says: ${err}`);

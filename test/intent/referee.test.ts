@@ -20,7 +20,7 @@ const cases = fixtureCases(transforms.map((t) => t.meta.name));
 const fixOf = (name: string) => transforms.find((t) => t.meta.name === name)!;
 const podman: FixSettings = { runtime: { kind: 'podman-compose', composeVersion: '2.40.3', source: 'option' } };
 
-describe.skipIf(!dockerCompose)('docker compose config before/after differs only as declared: fix fixtures', () => {
+describe.concurrent.skipIf(!dockerCompose)('docker compose config before/after differs only as declared: fix fixtures', () => {
   for (const c of cases)
     it(`${c.fix}/${c.name}`, async () => {
       const target = fixtureCopy(c);
@@ -35,7 +35,7 @@ describe.skipIf(!dockerCompose)('docker compose config before/after differs only
     });
 });
 
-describe.skipIf(!podmanCompose)('podman-compose --dry-run up -d accepts every environment: fix fixtures with --runtime podman-compose', () => {
+describe.concurrent.skipIf(!podmanCompose)('podman-compose --dry-run up -d accepts every environment: fix fixtures with --runtime podman-compose', () => {
   for (const c of cases)
     it(`${c.fix}/${c.name}`, async () => {
       const target = fixtureCopy(c);

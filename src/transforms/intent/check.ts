@@ -37,8 +37,15 @@ export function checkIntent(
   mounted?: (env: EnvironmentView) => MountedFiles | undefined,
 ): Violation[] {
   const out: Violation[] = [];
-  const byEnv = new Map<string, Declared[]>();
-  for (const d of deltas) byEnv.set(d.env, [...(byEnv.get(d.env) ?? []), d]);
+  // env -> service -> deltas (linear in the number of deltas)
+  const byEnv = new Map<string, Map<string, Declared[]>>();
+  for (const d of deltas) {
+    let services = byEnv.get(d.env);
+    if (!services) byEnv.set(d.env, (services = new Map()));
+    const list = services.get(d.service);
+    if (list) list.push(d);
+    else services.set(d.service, [d]);
+  }
   const afterByName = new Map(after.map((v) => [v.name, v]));
   const known = new Set(before.map((v) => v.name));
   for (const d of deltas)
@@ -55,13 +62,13 @@ export function checkIntent(
       out.push({ env: b.name, key: 'model', message: `Compose would refuse the environment after the fixes: ${a.error}` });
       continue;
     }
-    const declared = byEnv.get(b.name) ?? [];
+    const declared = byEnv.get(b.name) ?? new Map<string, Declared[]>();
     for (const p of a.problems)
       if (!b.problems.includes(p)) out.push({ env: b.name, service: p.split(':')[0], key: 'model', message: `Compose would refuse it: ${p.slice(p.indexOf(':') + 2)}` });
     for (const name of new Set([...b.services.keys(), ...a.services.keys()])) {
       const bs = b.services.get(name);
       const as = a.services.get(name);
-      const mine = declared.filter((d) => d.service === name);
+      const mine = declared.get(name) ?? [];
       if (!bs || !as) {
         out.push({ env: b.name, service: name, key: 'services', message: bs ? 'the service disappeared' : 'a service appeared' });
         for (const d of mine) out.push({ env: b.name, service: name, key: d.kind, message: 'declared for a service the environment does not have', fix: d.fix });
