@@ -20,7 +20,7 @@ const cases = fixtureCases(transforms.map((t) => t.meta.name));
 const fixOf = (name: string) => transforms.find((t) => t.meta.name === name)!;
 const podman: FixSettings = { runtime: { kind: 'podman-compose', composeVersion: '2.40.3', source: 'option' } };
 
-describe.concurrent.skipIf(!dockerCompose)('docker compose config before/after differs only as declared: fix fixtures', () => {
+describe.skipIf(!dockerCompose)('docker compose config before/after differs only as declared: fix fixtures', { concurrent: true }, () => {
   for (const c of cases)
     it(`${c.fix}/${c.name}`, async () => {
       const target = fixtureCopy(c);
@@ -35,7 +35,7 @@ describe.concurrent.skipIf(!dockerCompose)('docker compose config before/after d
     });
 });
 
-describe.concurrent.skipIf(!podmanCompose)('podman-compose --dry-run up -d accepts every environment: fix fixtures with --runtime podman-compose', () => {
+describe.skipIf(!podmanCompose)('podman-compose --dry-run up -d accepts every environment: fix fixtures with --runtime podman-compose', { concurrent: true }, () => {
   for (const c of cases)
     it(`${c.fix}/${c.name}`, async () => {
       const target = fixtureCopy(c);
