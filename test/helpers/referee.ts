@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeConfig, podmanComposeRun } from './reference.js';
-import type { EnvironmentView, ContainerView, MountedSecret, MountView } from '../../src/transforms/intent/view.js';
+import { containerView, type EnvironmentView, type ContainerView, type MountedSecret, type MountView } from '../../src/transforms/intent/view.js';
 import { checkIntent, type Violation } from '../../src/transforms/intent/check.js';
 import { mountedFileReader } from '../../src/transforms/lib/references.js';
 import { parseDotenv } from '../../src/transforms/util/dotenv.js';
@@ -17,7 +17,6 @@ import type { FixTarget } from '../../src/transforms/runner.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const OWN = new Set(['image', 'container_name', 'environment', 'env_file', 'secrets', 'networks', 'volumes']);
 
 function read(p: string): string | null {
   try {
@@ -59,19 +58,7 @@ export function refereeView(name: string, dir: string, json: Obj, envFiles?: str
       if (!isObj(v) || typeof v.target !== 'string') continue;
       volumes.set(v.target, { target: v.target, type: String(v.type ?? 'volume'), ...(typeof v.source === 'string' ? { source: v.source } : {}) });
     }
-    const rest: Obj = {};
-    for (const [k, v] of Object.entries(svc)) if (!OWN.has(k)) rest[k] = v;
-    services.set(svcName, {
-      service: svcName,
-      image: typeof svc.image === 'string' ? svc.image : null,
-      containerName: typeof svc.container_name === 'string' ? svc.container_name : null,
-      environment,
-      secrets,
-      networks,
-      volumes,
-      model: svc,
-      rest,
-    });
+    services.set(svcName, containerView(svcName, svc, { environment, secrets, networks, volumes }));
   }
   return { name, dir, services, problems: [] };
 }

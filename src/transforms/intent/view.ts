@@ -176,19 +176,25 @@ export function evaluateEnvironment(env: EnvironmentInput, read: ReadFile): Envi
     }
     for (const t of strings(svc.tmpfs)) volumes.set(t.split(':')[0], { target: t.split(':')[0], type: 'tmpfs' });
 
-    const rest: Obj = {};
-    for (const [k, v] of Object.entries(svc)) if (!OWN_KEYS.has(k)) rest[k] = v;
-    view.services.set(name, {
-      service: name,
-      image: typeof svc.image === 'string' ? svc.image : null,
-      containerName: typeof svc.container_name === 'string' ? svc.container_name : null,
-      environment,
-      secrets,
-      networks,
-      volumes,
-      model: svc,
-      rest,
-    });
+    view.services.set(name, containerView(name, svc, { environment, secrets, networks, volumes }));
   }
   return view;
+}
+
+/** A service's view from its merged model and what was resolved of it; the rest is compared whole. */
+export function containerView(
+  service: string,
+  svc: Obj,
+  parts: Pick<ContainerView, 'environment' | 'secrets' | 'networks' | 'volumes'>,
+): ContainerView {
+  const rest: Obj = {};
+  for (const [k, v] of Object.entries(svc)) if (!OWN_KEYS.has(k)) rest[k] = v;
+  return {
+    service,
+    image: typeof svc.image === 'string' ? svc.image : null,
+    containerName: typeof svc.container_name === 'string' ? svc.container_name : null,
+    ...parts,
+    model: svc,
+    rest,
+  };
 }
