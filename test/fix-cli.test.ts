@@ -5,7 +5,7 @@
  * runtime detection, and every environment of the directory fixed and checked.
  */
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync, readFileSync, readdirSync, existsSync, cpSync, mkdirSync, symlinkSync, lstatSync, statSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync, existsSync, cpSync, mkdirSync, symlinkSync, lstatSync, statSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -222,6 +222,20 @@ describe('composemod fix: symlinked compose files', () => {
     expect((await cli(['fix', 'docker-compose.yml', '--only', 'add-volumes'], { cwd: dir })).code).toBe(0);
     expect(lstatSync(path.join(dir, 'docker-compose.yml')).isSymbolicLink()).toBe(true);
     expect(readFileSync(path.join(dir, 'deploy', 'stack.yml'), 'utf8')).toContain('/var/lib/postgresql/data');
+  });
+});
+
+describe('composemod extract: symlinked compose files (the same discovery and writes)', () => {
+  it('a symlinked per-environment file is found, rewritten through the link, and stays a link', async () => {
+    const dir = demoCopy();
+    mkdirSync(path.join(dir, 'deploy'));
+    cpSync(path.join(dir, 'docker-compose.prod.yml'), path.join(dir, 'deploy', 'prod.yml'));
+    rmSync(path.join(dir, 'docker-compose.prod.yml'));
+    symlinkSync('deploy/prod.yml', path.join(dir, 'docker-compose.prod.yml'));
+    const r = await cli(['extract'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(lstatSync(path.join(dir, 'docker-compose.prod.yml')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(path.join(dir, 'deploy', 'prod.yml'), 'utf8')).not.toBe(readFileSync(path.join(demo, 'docker-compose.prod.yml'), 'utf8'));
   });
 });
 
