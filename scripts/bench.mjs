@@ -20,7 +20,7 @@
 import { readdirSync, readFileSync, statSync, existsSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
@@ -173,6 +173,15 @@ if (!CLI_ONLY && hasCorpus) {
       `${fixChanged} changed, ${fixFailures} rejected with ComposemodError`,
     ].join('  '),
   );
+  // fix at scale (issue 8, defect 18): the secrets fix and its intent check on 1,000 and 3,000
+  // generated services, each size in its own process (scripts/bench-fix-scale.mjs)
+  for (const n of [1000, 3000]) {
+    const row = JSON.parse(execFileSync(process.execPath, [path.join(root, 'scripts', 'bench-fix-scale.mjs'), String(n)], { encoding: 'utf8' }));
+    console.log(
+      `${'secrets'.padEnd(8)}  ${String(row.services).padStart(5)} services: ${String(row.wallMs).padStart(6)} ms wall, ${String(row.cpuMs).padStart(6)} ms CPU, ` +
+        `peak RSS ${row.maxRssMiB} MiB (${row.changes} files, ${row.notes} changes)`,
+    );
+  }
   console.log(`round-trip: ${identical / ROUNDS}/${files.length} files saved back byte-identical with no edits`);
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB`);
 }

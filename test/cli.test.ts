@@ -173,7 +173,8 @@ describe('--env files are relative to the project directory', () => {
     expect(ex.code).toBe(0);
     expect(ex.stdout).toContain('diff --git a/deploy/docker-compose.yml b/deploy/docker-compose.yml');
     const fx = await cli(['fix', 'deploy', '--dry-run', '--only', 'add-volumes', '--env', 'prod=docker-compose.prod.yml'], { cwd: parent });
-    expect(fx.stderr).toBe('');
-    expect(fx.stdout).toContain('deploy/docker-compose.prod.yml [cache]: mounted volume cache_data');
+    // the diff goes to stdout, the summary to stderr
+    expect(fx.stdout).toContain('diff --git a/deploy/docker-compose.prod.yml b/deploy/docker-compose.prod.yml');
+    expect(fx.stderr).toContain('deploy/docker-compose.prod.yml [cache]: mounted volume cache_data');
   });
 });

@@ -81,13 +81,32 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
 
   const fix = program
     .command('fix')
-    .description('apply selectable fixes to compose files (see `composemod list`); every fix edits by range and is idempotent')
+    .description(
+      'apply selectable fixes to compose files (see `composemod list`); every fix edits by range, is idempotent,\n' +
+        'and declares what it changes: every environment of the project is evaluated before and after, and a run\n' +
+        'that would change anything else a container gets is refused (exit 2, nothing written)',
+    )
     .argument('[paths...]', 'compose files or directories (default: .)')
     .option('--only <fixes>', 'run only these fixes (comma-separated; network fixes must be named here)')
     .option('--skip <fixes>', 'skip these fixes (comma-separated)')
-    .option('--env <NAME=FILE[,FILE...]>', 'an environment as the ordered files Compose gets with -f, relative to the first path (repeat)', collect)
-    .option('--dry-run', 'print the diff of what would change, write nothing')
-    .option('--check', 'write nothing; exit 1 if any fix would change something (for CI)')
+    .option(
+      '--env <NAME=FILE[,FILE...]>',
+      'an environment as the ordered files Compose gets with -f, relative to the first path (repeat); the other\nenvironments found in the directory are fixed and checked too',
+      collect,
+    )
+    .option('--env-file <[NAME=]FILE>', 'interpolate from FILE instead of .env (for environment NAME, or all; repeat)', collect)
+    .addOption(
+      new Option('--runtime <runtime>', 'what runs the project (default: podman-compose when its scripts, Makefile or README use it, else docker)').choices([
+        'docker',
+        'podman-compose',
+      ]),
+    )
+    .option('--compose-version <version>', 'oldest Docker Compose the output must work with (default: the newest); e.g. 2.22.0: no !reset, no environment secrets')
+    .option('--dry-run', 'print the diff of what would change on stdout (summary on stderr), write nothing')
+    .option('--patch <file>', 'write the exact, unmasked patch to FILE (mode 0600) for `git apply`, instead of changing the files')
+    .option('--check', 'write nothing; exit 1 on findings at or above --fail-on (for CI)')
+    .addOption(new Option('--fail-on <severity>', 'with --check: the lowest severity that fails (a pending change is a warning)').choices(['error', 'warning', 'note']).default('warning'))
+    .option('--allow-dirty', 'write even when git has uncommitted changes to the files to change')
     .option('--json', 'print a machine-readable report (secret values masked)');
   for (const meta of fixes) {
     for (const o of meta.options) {
@@ -101,7 +120,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
   fix
     .addHelpText(
       'after',
-      wrapped('\nExamples:\n  composemod fix --dry-run\n  composemod fix --only pin-images --registry-lookup --digest\n  composemod fix --check .   # in CI\n\nExit codes: 0 done (or nothing to do), 1 --check found changes, 2 invalid input (nothing written).'),
+      wrapped(
+        '\nExamples:\n  composemod fix --dry-run\n  composemod fix --patch fix.patch && git apply fix.patch\n  composemod fix --only pin-images --registry-lookup --digest\n  composemod fix --runtime podman-compose --compose-version 2.22.0\n  composemod fix --check --fail-on error .   # in CI\n\nExit codes: 0 done (or nothing to do), 1 --check found findings at or above --fail-on,\n2 invalid input, uncommitted changes, or a change beyond what the fixes declare (nothing written).',
+      ),
     )
     .action(async (paths: string[], opts: Record<string, unknown>, cmd: Command) => {
       const { fixCommand } = await import('./commands/fix.js');

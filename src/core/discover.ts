@@ -346,7 +346,12 @@ function judge(file: ClassifyInput, def: ClassifyInput): Verdict {
 export async function detectProject(dir: string): Promise<Discovery> {
   let names: string[];
   try {
-    names = (await fs.readdir(dir, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name);
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    names = [];
+    for (const d of entries) {
+      // a symlinked compose file counts as the file it points to (its edits are written through)
+      if (d.isFile() || (d.isSymbolicLink() && (await fs.stat(path.join(dir, d.name)).catch(() => undefined))?.isFile())) names.push(d.name);
+    }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ComposemodError(code === 'ENOENT' ? 'no such directory' : code === 'ENOTDIR' ? 'not a directory' : `cannot read directory (${code})`, {

@@ -82,13 +82,49 @@ function resolve(node: unknown, doc: Document.Parsed): { node: ParsedNode | null
   return { node: (node as ParsedNode | null) ?? null, alias: null };
 }
 
+interface KeyIndex {
+  /** `map.items` when the index was built (parsed documents are never mutated; checked anyway). */
+  items: unknown[];
+  length: number;
+  /** Physical pairs by `String(key)`, in order. */
+  byKey: Map<string, { pair: YamlPair; index: number }[]>;
+  /** Pairs whose key is not a scalar with a string form: matched by scanning. */
+  other: { pair: YamlPair; index: number }[];
+  merges: YamlPair[];
+}
+
+const keyIndexes = new WeakMap<YAMLMap.Parsed, KeyIndex>();
+
+/** Lookups by key in O(1): a big `services:` map is searched once per edit and per query. */
+function keyIndex(map: YAMLMap.Parsed): KeyIndex {
+  let ix = keyIndexes.get(map);
+  if (ix && ix.items === map.items && ix.length === map.items.length) return ix;
+  ix = { items: map.items, length: map.items.length, byKey: new Map(), other: [], merges: [] };
+  map.items.forEach((pair, index) => {
+    if (isMergeKey(pair.key)) {
+      ix!.merges.push(pair as YamlPair);
+      return;
+    }
+    const k = keyValue(pair.key);
+    const entry = { pair: pair as YamlPair, index };
+    if (k === null || k === undefined || typeof k === 'symbol') ix!.other.push(entry);
+    else {
+      const s = String(k);
+      const list = ix!.byKey.get(s);
+      if (list) list.push(entry);
+      else ix!.byKey.set(s, [entry]);
+    }
+  });
+  keyIndexes.set(map, ix);
+  return ix;
+}
+
 /** Physical pairs of `map` whose key matches, in order (duplicates: several). */
 export function physicalPairs(map: YAMLMap.Parsed, key: PathSegment): { pair: YamlPair; index: number }[] {
-  const out: { pair: YamlPair; index: number }[] = [];
-  map.items.forEach((pair, index) => {
-    if (!isMergeKey(pair.key) && keyMatches(pair.key, key)) out.push({ pair: pair as YamlPair, index });
-  });
-  return out;
+  const ix = keyIndex(map);
+  const hits = ix.byKey.get(String(key)) ?? [];
+  const odd = ix.other.filter((e) => keyMatches(e.pair.key, key));
+  return odd.length ? [...hits, ...odd].sort((a, b) => a.index - b.index) : hits.slice();
 }
 
 interface Found {
@@ -115,8 +151,7 @@ export function mergedPair(src: ComposeSource, map: YAMLMap.Parsed, key: PathSeg
 
 function findInMerges(map: YAMLMap.Parsed, key: PathSegment, doc: Document.Parsed, depth: number): Found | undefined {
   if (depth > 50) return undefined;
-  for (const pair of map.items) {
-    if (!isMergeKey(pair.key)) continue;
+  for (const pair of keyIndex(map).merges) {
     const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
     for (const s of sources) {
       const r = resolve(s, doc);

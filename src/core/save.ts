@@ -40,10 +40,12 @@ interface Staged {
  *    rename is atomic), with the target's mode;
  * 3. renames temps over targets, then deletes what is to be deleted.
  * A failure in 1 or 2 leaves every target untouched and removes the temps.
- * Unchanged files are never rewritten.
+ * Unchanged files are never rewritten. A modified path that is a symlink is written through: the new
+ * content replaces the file the link points to, and the link stays a link.
  */
 export async function writeChanges(changes: readonly FileChange[]): Promise<void> {
-  const todo = changes.filter((c) => !isNoop(c));
+  // a symlink is written through: the change goes to the file it points to, the link stays
+  const todo = await Promise.all(changes.filter((c) => !isNoop(c)).map(async (c) => (c.before === null || c.after === null ? c : { ...c, path: await linkTarget(c.path) })));
   for (const c of todo) await checkPrecondition(c);
   const staged: Staged[] = [];
   try {
@@ -78,6 +80,15 @@ export async function writeChanges(changes: readonly FileChange[]): Promise<void
     } catch (e) {
       throw asWriteError(e, s.change.path);
     }
+  }
+}
+
+/** The file a path names after following symlinks (the path itself when it is none or is missing). */
+export async function linkTarget(file: string): Promise<string> {
+  try {
+    return (await fs.lstat(file)).isSymbolicLink() ? await fs.realpath(file) : file;
+  } catch {
+    return file;
   }
 }
 

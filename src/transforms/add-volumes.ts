@@ -19,7 +19,10 @@
  *   gets the mount in a file only it uses.
  * - Services built from a Dockerfile (`build:`) or scaled to several replicas are skipped.
  */
-import type { Transform, TransformContext, ProjectFile, Environment } from './types.js';
+import path from 'node:path';
+import type { Transform, TransformContext, ProjectFile, Environment, Severity } from './types.js';
+import { volumeMounted } from './intent/deltas.js';
+import { parseDotenv } from './util/dotenv.js';
 import { dataPathOf, type DataPath, type StatefulImage } from './data/stateful-images.js';
 import {
   editBlocker,
@@ -97,6 +100,34 @@ function coverage(services: Record<string, Obj>, name: string, path: string): Co
   return { state: 'missing' };
 }
 
+/** Profiles enabled without a flag: `COMPOSE_PROFILES` in the project's .env. */
+function activeProfiles(ctx: TransformContext): Set<string> {
+  const v = parseDotenv(ctx.readFile('.env') ?? '').get('COMPOSE_PROFILES')?.value;
+  return new Set((v ?? '').split(',').map((p) => p.trim()).filter(Boolean));
+}
+
+/** Images whose Dockerfile declares a VOLUME at the data directory (their data sits in an anonymous volume today). */
+const IMAGE_VOLUME = new Set(['postgres', 'mysql', 'mariadb', 'mongo', 'redis', 'rabbitmq']);
+
+/** Compose's default project name: `name:`, else the directory name, lower-cased, [a-z0-9_-]. */
+function projectName(env: Environment): string {
+  const n = (env.merged as Obj).name;
+  if (typeof n === 'string' && n && !n.includes('$')) return n;
+  return path.basename(path.dirname(path.resolve(env.files[0].path))).toLowerCase().replace(/[^a-z0-9_-]/g, '');
+}
+
+/** The warning that existing data stays behind, with the command that copies it over. */
+function dataNotCarried(env: Environment, service: string, entry: StatefulImage, target: string, volume: string): string {
+  const vol = `${projectName(env)}_${volume}`;
+  const where = IMAGE_VOLUME.has(entry.id)
+    ? `in the anonymous volume the ${entry.id} image declares at ${target}`
+    : `in the container's own filesystem at ${target}`;
+  const copy = IMAGE_VOLUME.has(entry.id)
+    ? `docker compose stop ${service} && docker run --rm --volumes-from "$(docker compose ps -aq ${service})" -v ${vol}:/to alpine cp -a ${target}/. /to/`
+    : `docker compose cp ${service}:${target}/. ./${service}-data/ (then copy it into the volume ${vol} once the service is recreated)`;
+  return `${service}: data it already has is ${where}; the new volume ${volume} starts empty and the next \`up\` recreates the container without it. To keep that data, before \`up\`: ${copy}`;
+}
+
 const asNumber = (v: unknown): number | undefined =>
   typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
 
@@ -120,21 +151,31 @@ export const addVolumes: Transform = {
   run(ctx: TransformContext): void {
     const { project } = ctx;
     const warned = new Set<string>();
-    const warn = (service: string, message: string, file?: string): void => {
+    const warn = (id: string, service: string, message: string, file?: string, severity: Severity = 'warning'): void => {
       const key = `${service}\0${message}`;
       if (warned.has(key)) return;
       warned.add(key);
-      ctx.warn({ service, message, file });
+      ctx.warn({ id, severity, service, message, file });
     };
+    const active = activeProfiles(ctx);
 
     // 1. What each environment needs.
     const needs = new Map<string, Need[]>(); // service -> needs
     const okEnvs = new Map<string, Set<Environment>>(); // service -> envs that keep the data (or chose not to)
+    const idleEnvs = new Map<string, Set<Environment>>(); // service -> envs where a profile disables it
     for (const env of project.environments) {
       const services = servicesOf(env.merged);
       for (const name of serviceOrder(env)) {
         const svc = services[name];
         if (svc.build !== undefined) continue;
+        const profiles = strings(svc.profiles);
+        if (profiles.length && !profiles.some((p) => active.has(p))) {
+          // not started in this environment unless a profile is enabled: it neither needs the
+          // volume nor stops one shared file from giving it (a disabled service keeps nothing)
+          if (!idleEnvs.has(name)) idleEnvs.set(name, new Set());
+          idleEnvs.get(name)!.add(env);
+          continue;
+        }
         const command = strings(svc.command);
         const environment = isObj(svc.environment) ? (svc.environment as Record<string, string | null>) : undefined;
         const hit = dataPathOf(svc.image, Array.isArray(svc.command) ? command : undefined, environment);
@@ -145,18 +186,18 @@ export const addVolumes: Transform = {
           okEnvs.get(name)!.add(env);
         };
         if (data.kind === 'unknown') {
-          warn(name, `${name} (${hit.ref.raw}) keeps state, but ${data.why}; mount a volume at its data directory by hand`);
+          warn('unknown-data-path', name, `${name} (${hit.ref.raw}) keeps state, but ${data.why}; mount a volume at its data directory by hand`);
           mark();
           continue;
         }
         if (data.kind === 'ephemeral') {
-          warn(name, `${name}: no volume added: ${data.why}, so it keeps nothing on disk`);
+          warn('ephemeral', name, `${name}: no volume added: ${data.why}, so it keeps nothing on disk`, undefined, 'note');
           mark();
           continue;
         }
         const replicas = asNumber(isObj(svc.deploy) ? svc.deploy.replicas : undefined) ?? asNumber(svc.scale);
         if (replicas !== undefined && replicas > 1) {
-          warn(name, `${name} runs ${replicas} replicas: they cannot share one data volume at ${data.path}; not adding one`);
+          warn('replicas', name, `${name} runs ${replicas} replicas: they cannot share one data volume at ${data.path}; not adding one`);
           mark();
           continue;
         }
@@ -166,11 +207,12 @@ export const addVolumes: Transform = {
             mark();
             continue;
           case 'tmpfs':
-            warn(name, `${name}: ${data.path} is a tmpfs${cov.mount.via ? ` (${cov.mount.via})` : ''}, so its data is ephemeral by choice; no volume added`);
+            warn('tmpfs', name, `${name}: ${data.path} is a tmpfs${cov.mount.via ? ` (${cov.mount.via})` : ''}, so its data is ephemeral by choice; no volume added`);
             mark();
             continue;
           case 'anonymous':
             warn(
+              'anonymous-volume',
               name,
               `${name}: ${data.path} is an anonymous volume${cov.mount.via ? ` (${cov.mount.via})` : ''}; \`down\` + \`up\` starts from an empty one. Give it a name (e.g. ${name}_data:${cov.mount.target})`,
             );
@@ -179,16 +221,19 @@ export const addVolumes: Transform = {
           case 'inside': {
             const pg18 = hit.entry.id === 'postgres' && data.path === '/var/lib/postgresql' && clean(cov.mount.target) === '/var/lib/postgresql/data';
             warn(
+              pg18 ? 'postgres18-layout' : 'mount-inside',
               name,
               pg18
                 ? `${name}: ${hit.ref.raw} keeps its data in /var/lib/postgresql/<major>/docker and refuses to start with a mount at /var/lib/postgresql/data; move the mount to /var/lib/postgresql (existing data needs pg_upgrade or a dump/restore), or pin the image to postgres:17 to keep the old layout`
                 : `${name}: the mount at ${cov.mount.target} is inside the data directory ${data.path}; the rest of it is not kept. Check the mount by hand`,
+              undefined,
+              pg18 ? 'error' : 'warning',
             );
             mark();
             continue;
           }
           case 'unknown':
-            warn(name, `${name}: ${cov.why}; cannot tell whether ${data.path} is kept`);
+            warn('unknown-mounts', name, `${name}: ${cov.why}; cannot tell whether ${data.path} is kept`);
             mark();
             continue;
           case 'missing': {
@@ -217,16 +262,23 @@ export const addVolumes: Transform = {
       // Safe file for a group of environments needing `path`: every environment that uses the
       // file and defines the service needs exactly that path.
       const needPath = new Map<Environment, string>(list.map((n) => [n.env, n.path]));
+      const idle = idleEnvs.get(service) ?? new Set<Environment>();
       const safe = (file: ProjectFile, path: string): boolean =>
         project.environments.every(
-          (e) => !e.files.includes(file) || serviceOf(e.merged, service) === undefined || (needPath.get(e) === path && !ok.has(e)),
+          (e) => !e.files.includes(file) || serviceOf(e.merged, service) === undefined || idle.has(e) || (needPath.get(e) === path && !ok.has(e)),
         );
+      const using = (file: ProjectFile): Environment[] =>
+        project.environments.filter((e) => e.files.includes(file) && serviceOf(e.merged, service) !== undefined);
       for (const [path, group] of byPath) {
         const envs = group.map((n) => n.env);
+        // one edit for every environment: the file that sets the image when they all take it
+        // from the same one, else the first file they all share that defines the service
         const owners = new Set(envs.map((e) => ownerOf(e, service, 'image')));
         const common = owners.size === 1 ? [...owners][0] : undefined;
-        if (common && safe(common, path)) {
-          placements.push({ file: common, service, path, entry: group[0].entry, why: group[0].why, envs: [...project.environments].filter((e) => e.files.includes(common) && serviceOf(e.merged, service) !== undefined) });
+        const shared = envs[0].files.filter((f) => envs.every((e) => e.files.includes(f)) && fileHasService(f, service));
+        const one = [common, ...shared].find((f): f is ProjectFile => !!f && safe(f, path));
+        if (one) {
+          placements.push({ file: one, service, path, entry: group[0].entry, why: group[0].why, envs: using(one) });
           continue;
         }
         for (const n of group) {
@@ -237,12 +289,11 @@ export const addVolumes: Transform = {
           );
           const file = candidates.find((f) => fileHasService(f, service)) ?? candidates[0];
           if (!file) {
-            warn(service, `${service}: ${path} is not on a volume in environment ${n.env.name}, but every file of it is shared with an environment that keeps the data differently; add the mount by hand`);
+            warn('shared-files', service, `${service}: ${path} is not on a volume in environment ${n.env.name}, but every file of it is shared with an environment that keeps the data differently; add the mount by hand`);
             continue;
           }
           const existing = placements.find((p) => p.file === file && p.service === service && p.path === path);
-          if (existing) existing.envs.push(n.env);
-          else placements.push({ file, service, path, entry: n.entry, why: n.why, envs: project.environments.filter((e) => e.files.includes(file) && serviceOf(e.merged, service) !== undefined) });
+          if (!existing) placements.push({ file, service, path, entry: n.entry, why: n.why, envs: using(file) });
         }
       }
     }
@@ -287,6 +338,7 @@ export const addVolumes: Transform = {
     };
 
     // 4. Edits, one file at a time; every path is checked before anything is queued.
+    const carried = new Set<string>();
     for (const p of placements) {
       const { file, service } = p;
       const svcPath = ['services', service];
@@ -294,14 +346,14 @@ export const addVolumes: Transform = {
       const blocker =
         editBlocker(file, volPath) ?? (exists(file, ['volumes']) ? editBlocker(file, ['volumes']) : null) ?? editBlocker(file, svcPath);
       if (blocker) {
-        warn(service, `${service}: ${p.path} is not on a volume, but ${blocker}; add the mount by hand`, file.path);
+        warn('not-editable', service, `${service}: ${p.path} is not on a volume, but ${blocker}; add the mount by hand`, file.path);
         continue;
       }
       const volNode = nodeAt(file.source, volPath);
       const volValue = volNode?.node ?? null;
       const emptyValue = volValue === null || (isScalar(volValue) && volValue.value === null) || (isCollection(volValue) && volValue.flow && !volValue.items.length);
       if (volNode && !isSeq(volValue) && !emptyValue) {
-        warn(service, `${service}: volumes is not a list in ${file.path}; add the mount by hand`, file.path);
+        warn('not-editable', service, `${service}: volumes is not a list in ${file.path}; add the mount by hand`, file.path);
         continue;
       }
       const { name, reused } = nameFor(p);
@@ -317,6 +369,7 @@ export const addVolumes: Transform = {
       else ed.setIn(volPath, [item]);
       const declared = p.envs.every((e) => name in sectionOf(e.merged, 'volumes'));
       if (!declared) ed.setIn(['volumes', name], null);
+      for (const e of p.envs) ctx.intend(volumeMounted({ env: e.name, service }, p.path, name));
       const envNote = project.environments.length > 1 ? ` (environments: ${p.envs.map((e) => e.name).join(', ')})` : '';
       ctx.note({
         file: file.path,
@@ -324,6 +377,10 @@ export const addVolumes: Transform = {
         message: `mounted volume ${name} at ${p.path}${declared ? '' : ` and declared it`}${envNote}`,
         reason: `${p.why}; without a volume it is lost whenever the container is recreated${reused ? ` (${name} was declared but no service mounted it)` : ''}`,
       });
+      if (!carried.has(service)) {
+        carried.add(service);
+        warn('data-not-carried', service, dataNotCarried(p.envs[0], service, p.entry, p.path, name), file.path);
+      }
     }
   },
 };

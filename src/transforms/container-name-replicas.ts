@@ -11,12 +11,16 @@
  * cannot remove it without `!reset` and says so (option `allowReset`).
  *
  * Replicas given as a variable (`${WEB_REPLICAS}`) are not taken as > 1: a warning says so.
- * After a removal, other services that reach the container by its old name (an URL in the
- * environment, `network_mode: container:<name>`...) are reported: the name no longer resolves.
+ * When other services reach the container by that name (an URL in the environment,
+ * `network_mode: container:<name>`...), it is left for a human (error): removing it would cut
+ * them off. `--allow-reset` needs Docker Compose >= 2.24.4 (`--compose-version`).
  */
-import type { Environment, ProjectFile, Transform, TransformContext } from './types.js';
+import type { Environment, ProjectFile, Severity, Transform, TransformContext } from './types.js';
+import { containerNameRemoved } from './intent/deltas.js';
+import { describeRuntime } from './settings.js';
 import { editBlocker, exists, isObj, serviceOf, serviceOrder, servicesOf, type Obj } from './lib/project-view.js';
 import { isMergeKey, keyValue, nodeAt } from '../core/query.js';
+import { hostTokens } from './lib/references.js';
 import { isMap } from 'yaml';
 
 const RE_VAR = /\$\{?[A-Za-z_]/;
@@ -45,17 +49,11 @@ function scaleOf(svc: Obj): Scale {
   return {};
 }
 
-/** Tokens of a string that could be host names (`redis://user@cache:6379/0` -> cache). */
-function hostTokens(s: string): string[] {
-  return s
-    .split(/[\s,;=/@"'()[\]]+/)
-    .map((t) => t.replace(/:\d+$/, '').replace(/^[a-z][a-z0-9+.-]*:$/i, ''))
-    .filter(Boolean);
-}
-
 /** Where the other services of an environment refer to `name` as a host or container. */
 function referencesTo(env: Environment, name: string, except: string): string[] {
   const out: string[] = [];
+  // the service name (and its hostname) still resolve without the container name
+  if (name === except || serviceOf(env.merged, except)?.hostname === name) return out;
   for (const [svcName, svc] of Object.entries(servicesOf(env.merged))) {
     if (svcName === except) continue;
     if (svc.network_mode === `container:${name}`) out.push(`${svcName} (network_mode)`);
@@ -92,14 +90,20 @@ export const containerNameReplicas: Transform = {
     const { project } = ctx;
     const allowReset = ctx.options.allowReset === true;
     const warned = new Set<string>();
-    const warn = (service: string, message: string, file?: string): void => {
+    const warn = (id: string, service: string, message: string, file?: string, severity: Severity = 'warning'): void => {
       if (warned.has(message)) return;
       warned.add(message);
-      ctx.warn({ service, message, file });
+      ctx.warn({ id, severity, service, message, file });
     };
+    if (allowReset && !ctx.capabilities.resetTag)
+      ctx.warn({
+        id: 'reset-unsupported',
+        message: `--allow-reset ignored: \`!reset\` needs Docker Compose >= 2.24.4 and the target is ${describeRuntime(ctx.runtime)}`,
+      });
+    const useReset = allowReset && ctx.capabilities.resetTag;
 
-    const names: string[] = [];
-    for (const env of project.environments) for (const n of serviceOrder(env)) if (!names.includes(n)) names.push(n);
+    const names = new Set<string>();
+    for (const env of project.environments) for (const n of serviceOrder(env)) names.add(n);
 
     for (const service of names) {
       const scaling = new Map<Environment, Scale>();
@@ -109,12 +113,29 @@ export const containerNameReplicas: Transform = {
         const sc = scaleOf(svc);
         if (sc.variable !== undefined) {
           warn(
+            'variable-replicas',
             service,
             `${service}: ${sc.attr} is \`${sc.variable}\` in ${env.name}; not treated as more than 1. If it can be, container_name (${String(svc.container_name)}) must go`,
           );
         } else if (sc.count !== undefined && sc.count > 1) scaling.set(env, sc);
       }
       if (!scaling.size) continue;
+      // other services that reach the container by its fixed name would lose it: a human first
+      // points them at the service name (Compose refuses to scale the service meanwhile)
+      const inUse = [...scaling.keys()].flatMap((env) => {
+        const name = serviceOf(env.merged, service)!.container_name;
+        return typeof name === 'string' ? referencesTo(env, name, service).map((r) => `${r} in ${env.name}`) : [];
+      });
+      if (inUse.length) {
+        warn(
+          'name-in-use',
+          service,
+          `${service} runs more than one replica, which Compose refuses with container_name, but ${[...new Set(inUse)].join(', ')} reach${inUse.length > 1 ? '' : 'es'} it by that name; point ${inUse.length > 1 ? 'them' : 'it'} at the service name ${service}, then rerun`,
+          undefined,
+          'error',
+        );
+        continue;
+      }
       const isScaling = (e: Environment): boolean => scaling.has(e);
       const envsOf = (f: ProjectFile): Environment[] =>
         project.environments.filter((e) => e.files.includes(f) && serviceOf(e.merged, service) !== undefined);
@@ -133,7 +154,7 @@ export const containerNameReplicas: Transform = {
           if (deletions.has(f)) continue;
           const why = editBlocker(f, ['services', service, 'container_name']);
           if (why) {
-            warn(service, `${service}: cannot remove container_name from ${f.path}: ${why}`, f.path);
+            warn('not-editable', service, `${service}: cannot remove container_name from ${f.path}: ${why}`, f.path);
             blocked = true;
             continue;
           }
@@ -148,12 +169,13 @@ export const containerNameReplicas: Transform = {
             deletions.add(f);
             continue;
           }
-          if (allowReset) {
+          if (useReset) {
             // unset the shared name in a file only scaling environments use
             const target = [...env.files].reverse().find((g) => g !== f && envsOf(g).every(isScaling));
             const blocker = target && (exists(target, ['services', service]) ? editBlocker(target, ['services', service]) : 'the service is not in it');
             if (!target || blocker) {
               warn(
+                'reset-target',
                 service,
                 target
                   ? `${service}: container_name comes from ${f.path}, which ${losing.map((e) => e.name).join(', ')} also ${losing.length > 1 ? 'use' : 'uses'} without scaling; cannot write \`container_name: !reset null\` into ${target.path} (${blocker}): add it by hand under services.${service}`
@@ -175,6 +197,7 @@ export const containerNameReplicas: Transform = {
           if (targets.size < losing.length) {
             const stuck = losing.filter((n) => !targets.has(n)).map((n) => n.name);
             warn(
+              'shared-name',
               service,
               `${service}: container_name comes from ${f.path}, which ${stuck.join(', ')} also use${stuck.length > 1 ? '' : 's'} without scaling and without an override of ${stuck.length > 1 ? 'their' : 'its'} own to move it into; rerun with --allow-reset, or remove it by hand`,
               f.path,
@@ -184,12 +207,12 @@ export const containerNameReplicas: Transform = {
           }
           for (const [n, own] of targets) {
             if (setsName(own)) {
-              warn(service, `${service}: ${own.path} sets its own container_name for ${n.name}, which ${f.path} overrides; sort the names out by hand`, own.path);
+              warn('own-name', service, `${service}: ${own.path} sets its own container_name for ${n.name}, which ${f.path} overrides; sort the names out by hand`, own.path);
               blocked = true;
               continue;
             }
             if (editBlocker(own, ['services', service]) || (exists(own, ['services']) && editBlocker(own, ['services']))) {
-              warn(service, `${service}: cannot add container_name to ${own.path}: ${editBlocker(own, ['services', service]) ?? editBlocker(own, ['services'])}`, own.path);
+              warn('not-editable', service, `${service}: cannot add container_name to ${own.path}: ${editBlocker(own, ['services', service]) ?? editBlocker(own, ['services'])}`, own.path);
               blocked = true;
               continue;
             }
@@ -242,14 +265,7 @@ export const containerNameReplicas: Transform = {
           reason: `${why}; the name stays for the environments that share ${r.from.path} without scaling. !reset needs Docker Compose >= 2.24.4`,
         });
       }
-      // the old name no longer resolves in the scaling environments
-      for (const env of scaling.keys()) {
-        const name = serviceOf(env.merged, service)!.container_name;
-        if (typeof name !== 'string') continue;
-        const refs = referencesTo(env, name, service);
-        if (refs.length)
-          warn(service, `${service}: ${refs.join(', ')} refer${refs.length > 1 ? '' : 's'} to the container name ${name}, which no longer exists in ${env.name}; use the service name ${service}`);
-      }
+      for (const env of scaling.keys()) ctx.intend(containerNameRemoved({ env: env.name, service }));
     }
   },
 };

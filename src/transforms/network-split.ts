@@ -5,8 +5,9 @@
  * edge and what it talks to) and `backend` (data stores and what talks to them). The rules
  * are in lib/network-roles.ts; each service's placement is explained in the notes.
  *
- * Skipped, with a warning saying why: a project that already uses two or more networks, uses
- * `network_mode`, or has a single service; a network that is external, has a fixed `name:` or
+ * Skipped, with a note saying why: a project that already uses two or more networks, uses
+ * `network_mode`, or has a single service in every environment (an environment with a single
+ * service does not stop the others: it is decided per environment); a network that is external, has a fixed `name:` or
  * an `ipam` configuration (other stacks or addresses depend on it); a service attached with
  * options (aliases, ipv4_address...): moving those needs a human, and splitting the others
  * around it would cut it off; `frontend` / `backend` already declared.
@@ -16,6 +17,10 @@
  * nothing says the two halves should differ. With `internalBackend`, `backend` also gets
  * `internal: true` (no route out of the host, no published ports).
  *
+ * Services that reach each other by name (depends_on, links, host names in the environment or
+ * the command, and in bind-mounted config files such as an nginx `proxy_pass http://app:8000`;
+ * lib/references.ts) keep a network in common.
+ *
  * Multi-file projects: every environment must be flat on the same network; placements are
  * the union over environments (a service on both in one environment is on both everywhere),
  * because the attachments usually live in the shared base.
@@ -24,6 +29,9 @@ import type { Environment, ProjectFile, Transform, TransformContext } from './ty
 import { classify, serviceFacts, shortList, type Placement } from './lib/network-roles.js';
 import { editBlocker, exists, isObj, sectionOf, serviceOf, serviceOrder, servicesOf, type Obj } from './lib/project-view.js';
 import { nodeAt, type Path } from '../core/query.js';
+import { networksChanged } from './intent/deltas.js';
+import { mountedFileReader } from './lib/references.js';
+import path from 'node:path';
 import { isMap, isScalar, isSeq } from 'yaml';
 
 const KEPT_OPTIONS = ['driver', 'driver_opts', 'labels', 'attachable', 'enable_ipv6', 'internal'];
@@ -54,15 +62,21 @@ export const networkSplit: Transform = {
   run(ctx: TransformContext): void {
     const { project } = ctx;
     const internal = ctx.options.internalBackend === true;
-    const skip = (message: string, extra: { file?: string; service?: string } = {}): void => ctx.info({ message: `skipped: ${message}`, ...extra });
+    const skip = (message: string, extra: { file?: string; service?: string } = {}): void =>
+      ctx.info({ id: 'skipped', message: `skipped: ${message}`, ...extra });
     const envLabel = (e: Environment): string => (project.environments.length > 1 ? ` (environment ${e.name})` : '');
 
     // 1. Every environment must be flat, on the same network.
     let network: string | undefined;
+    const alone: Environment[] = [];
     for (const env of project.environments) {
       const services = servicesOf(env.merged);
       const names = Object.keys(services);
-      if (names.length < 2) return skip(`a single service${envLabel(env)}: nothing to separate`);
+      if (names.length < 2) {
+        // nothing to separate here; the other environments decide
+        alone.push(env);
+        continue;
+      }
       const modes = names.filter((n) => services[n].network_mode !== undefined);
       if (modes.length)
         return skip(`${modes.join(', ')} use${modes.length > 1 ? '' : 's'} network_mode${envLabel(env)}; split the networks by hand`, { service: modes[0] });
@@ -86,17 +100,28 @@ export const networkSplit: Transform = {
           return skip(`${n} is attached to ${only} with ${Object.keys(opts).join(', ')}; move ${Object.keys(opts).length > 1 ? 'them' : 'it'} by hand`, { service: n });
       }
     }
-    if (network === undefined) return;
+    if (network === undefined) {
+      if (alone.length) skip(`a single service${alone.length === 1 ? envLabel(alone[0]) : ' in every environment'}: nothing to separate`);
+      return;
+    }
+    if (alone.length && project.environments.length > 1)
+      ctx.info({ id: 'single-service', message: `${alone.map((e) => e.name).join(', ')} ${alone.length > 1 ? 'have' : 'has'} a single service: nothing to separate there; split decided by the other environments` });
     if (network === 'frontend' || network === 'backend') return skip(`the only network is already called ${network}`);
     const old = network;
+
+    // environments with a single service are left alone unless they share a file with the others
+    const split = project.environments.filter((e) => !alone.includes(e));
+    const envs = project.environments.filter((e) => !alone.includes(e) || e.files.some((f) => split.some((o) => o.files.includes(f))));
+    const files = project.files.filter((f) => envs.some((e) => e.files.includes(f)));
 
     // 2. Placements: the union over environments.
     const placement = new Map<string, Placement>();
     const perEnv = new Map<Environment, Map<string, Placement>>();
     const order: string[] = [];
-    for (const env of project.environments) {
+    for (const env of envs) {
       for (const n of serviceOrder(env)) if (!order.includes(n)) order.push(n);
-      const placed = classify(serviceFacts(servicesOf(env.merged)));
+      const mounted = mountedFileReader(path.dirname(path.resolve(env.files[0].path)), (p) => ctx.readFile(p));
+      const placed = classify(serviceFacts(servicesOf(env.merged), mounted));
       perEnv.set(env, placed);
       for (const [name, p] of placed) {
         const cur = placement.get(name);
@@ -132,7 +157,7 @@ export const networkSplit: Transform = {
     };
     const attachedIn = new Map<string, ProjectFile[]>(); // service -> files where its attachment was rewritten/added
 
-    for (const file of project.files) {
+    for (const file of files) {
       for (const name of Object.keys(servicesOf(file.model))) {
         const netsPath: Path = ['services', name, 'networks'];
         const ref = nodeAt(file.source, netsPath);
@@ -164,7 +189,7 @@ export const networkSplit: Transform = {
     // services on the implicit default network: attach them in the first file that defines them
     // in each environment
     if (old === 'default') {
-      for (const env of project.environments) {
+      for (const env of envs) {
         for (const name of serviceOrder(env)) {
           if (isObj(serviceOf(env.merged, name)?.networks) && Object.keys(serviceOf(env.merged, name)!.networks as Obj).length) continue;
           const file = env.files.find((f) => serviceOf(f.model, name) !== undefined);
@@ -178,7 +203,7 @@ export const networkSplit: Transform = {
     }
     // top-level definitions: replace the old one where a file defines it; otherwise declare the
     // new networks in the files every environment shares (or each edited file)
-    const defFiles = project.files.filter((f) => exists(f, ['networks', old]));
+    const defFiles = files.filter((f) => exists(f, ['networks', old]));
     const defs: { file: ProjectFile; options: Obj }[] = [];
     for (const f of defFiles) {
       if (!check(f, ['networks', old])) continue;
@@ -190,8 +215,8 @@ export const networkSplit: Transform = {
       defs.push({ file: f, options });
     }
     let declareIn: ProjectFile[] = defs.map((d) => d.file);
-    if (!declareIn.length || !project.environments.every((e) => e.files.some((f) => declareIn.includes(f)))) {
-      const shared = project.files.filter((f) => project.environments.every((e) => e.files.includes(f)));
+    if (!declareIn.length || !envs.every((e) => e.files.some((f) => declareIn.includes(f)))) {
+      const shared = files.filter((f) => envs.every((e) => e.files.includes(f)));
       const extra = shared.length ? [shared[0]] : [...new Set([...attachedIn.values()].flat())];
       declareIn = [...new Set([...declareIn, ...extra])];
     }
@@ -201,6 +226,9 @@ export const networkSplit: Transform = {
 
     // 4. Apply.
     for (const { file, op } of plan) op(file);
+    for (const env of envs)
+      for (const name of Object.keys(servicesOf(env.merged)))
+        if (placement.has(name)) ctx.intend(networksChanged({ env: env.name, service: name }, netsOf(name)));
     for (const f of declareIn) {
       const ed = ctx.editor(f);
       const own = defs.find((d) => d.file === f);
@@ -235,9 +263,9 @@ export const networkSplit: Transform = {
       if (!service || noted.has(`${file.path}\0${service}`)) continue;
       noted.add(`${file.path}\0${service}`);
       const why: string[] = [];
-      for (const env of project.environments) {
+      for (const env of envs) {
         if (!env.files.includes(file)) continue;
-        const tag = project.environments.length > 1 && project.environments.filter((e) => e.files.includes(file)).length > 1 ? `${env.name}: ` : '';
+        const tag = envs.length > 1 && envs.filter((e) => e.files.includes(file)).length > 1 ? `${env.name}: ` : '';
         const p = perEnv.get(env)!.get(service);
         if (p) why.push(tag + p.why.join('; '));
       }
@@ -247,11 +275,11 @@ export const networkSplit: Transform = {
       for (const name of order) {
         const p = placement.get(name);
         if (!p || p.frontend) continue;
-        const ports = project.environments.flatMap((e) => (Array.isArray(serviceOf(e.merged, name)?.ports) ? (serviceOf(e.merged, name)!.ports as unknown[]) : []));
+        const ports = envs.flatMap((e) => (Array.isArray(serviceOf(e.merged, name)?.ports) ? (serviceOf(e.merged, name)!.ports as unknown[]) : []));
         if (ports.length)
-          ctx.warn({ service: name, message: `${name} publishes ports but is only on the internal backend network: the ports are not reachable from the host any more` });
-        else if (!serviceFacts(servicesOf(project.environments[0].merged)).find((f) => f.name === name)?.datastore)
-          ctx.warn({ service: name, message: `${name} is only on the internal backend network: it has no outbound internet access` });
+          ctx.warn({ id: 'ports-unreachable', service: name, message: `${name} publishes ports but is only on the internal backend network: the ports are not reachable from the host any more` });
+        else if (!serviceFacts(servicesOf(envs[0].merged)).find((f) => f.name === name)?.datastore)
+          ctx.warn({ id: 'no-outbound', severity: 'note', service: name, message: `${name} is only on the internal backend network: it has no outbound internet access` });
       }
     }
   },

@@ -3,7 +3,10 @@
  * `pinMajor`, `16` / `16-alpine`) by concrete ones, optionally with the manifest digest.
  *
  * Where the concrete tag comes from, first match wins:
- *  1. `pin` (`--pin IMAGE=TAG[@DIGEST]`, repeatable), then the `pinLock` file;
+ *  1. `pin` (`--pin IMAGE[:TAG]=TAG[@DIGEST]`, repeatable) and the `pinLock` file: a pin for
+ *     `IMAGE:TAG` first, then a `--pin IMAGE=TAG` without a tag on the image, which applies to
+ *     every floating reference of that image (`--pin nginx=1.27.3-alpine` pins `nginx:alpine`
+ *     and `nginx`); a `--pin` that matched nothing is reported;
  *  2. the same image with a concrete tag of the same variant elsewhere in the project
  *     (e.g. `nginx:1.27.3-alpine` in compose.prod.yaml pins `nginx:alpine` in compose.yaml);
  *     the newest one when there are several; not for channel tags (`stable`, `mainline`,
@@ -19,7 +22,8 @@
  * Lock file (`pinLock`, e.g. composemod.lock.json, relative to the project directory):
  *   { "images": { "nginx:alpine": "1.27.3-alpine@sha256:...", "postgres": "16.4" } }
  * Keys are image references (any spelling: `docker.io/library/nginx:alpine` = `nginx:alpine`);
- * a key without a tag stands for the untagged image / `:latest`.
+ * a key without a tag stands for the untagged image / `:latest`. Each pinned reference is
+ * reported with the environments that take their image from it.
  *
  * Not touched (warned): images of services that build them (`build:` + `image:` names the
  * result), `${VAR}` images, images reached through YAML aliases. A failed lookup is a warning;
@@ -32,6 +36,8 @@ import { ComposemodError } from '../core/errors.js';
 import { parseImageRef, familiarName, formatImageRef, type ImageRef } from './util/image-ref.js';
 import { floatingTag, candidates, parseConcrete, compareDesc, matches, type FloatingTag, type ConcreteTag } from './util/tags.js';
 import { RegistryClient, RegistryError } from './util/registry.js';
+import { imageChanged } from './intent/deltas.js';
+import { ownerOf } from './lib/project-view.js';
 
 interface Pin {
   tag: string | null;
@@ -111,6 +117,10 @@ class PinFix {
   private readonly lookup: boolean;
   private readonly wantDigest: boolean;
   private readonly pins = new Map<string, Pin>();
+  /** `--pin IMAGE=TAG` without a tag on IMAGE: every floating reference of that image. */
+  private readonly imagePins = new Map<string, Pin>();
+  /** Pins (by source) that matched a reference. */
+  private readonly used = new Set<string>();
   private readonly client: RegistryClient;
   private readonly resolved = new Map<string, Promise<Pin | string>>();
   private readonly digests = new Map<string, Promise<string>>();
@@ -136,6 +146,9 @@ class PinFix {
     const uses = this.collect();
     const concrete = this.concreteInProject(uses);
     for (const u of uses) await this.pinUse(u, concrete);
+    for (const pin of [...this.pins.values(), ...this.imagePins.values()])
+      if (pin.source.startsWith('--pin ') && !this.used.has(pin.source))
+        this.warnOnce(`unused-pin ${pin.source}`, undefined, undefined, `${pin.source} matched no floating image reference in any environment; nothing pinned with it`);
   }
 
   // ----- inputs ---------------------------------------------------------------------------
@@ -157,15 +170,16 @@ class PinFix {
     for (const p of stringList(this.ctx.options.pin)) {
       const eq = p.lastIndexOf('=');
       if (eq <= 0) throw new ComposemodError(`--pin ${p}: expected IMAGE=TAG`);
-      this.addPin(p.slice(0, eq), p.slice(eq + 1), `--pin ${p}`);
+      this.addPin(p.slice(0, eq), p.slice(eq + 1), `--pin ${p}`, undefined, true);
     }
   }
 
-  private addPin(image: string, value: string, source: string, file?: string): void {
+  private addPin(image: string, value: string, source: string, file?: string, imageWide = false): void {
     const ref = parseImageRef(image);
     const v = parsePinValue(value);
     if (!ref || !v || ref.digest) throw new ComposemodError(`${source}: expected IMAGE=TAG[@sha256:DIGEST], got ${image}=${value}`, { file });
-    this.pins.set(keyOf(ref), { ...v, source, explicit: true });
+    if (imageWide && !ref.tag) this.imagePins.set(familiarName(ref), { ...v, source, explicit: true });
+    else this.pins.set(keyOf(ref), { ...v, source, explicit: true });
   }
 
   private collect(): Use[] {
@@ -177,14 +191,14 @@ class PinFix {
         if (!ref || !ref.node || !isScalar(ref.node) || typeof ref.node.value !== 'string') continue;
         const image = ref.node.value;
         if (image.includes('$')) {
-          this.warnOnce(`var ${file.path} ${svc.name}`, file, svc.name, `${svc.name}: image ${image} is interpolated; pin it where the variable is set`);
+          this.warnOnce(`interpolated ${file.path} ${svc.name}`, file, svc.name, `${svc.name}: image ${image} is interpolated; pin it where the variable is set`);
           continue;
         }
         const parsed = parseImageRef(image);
         if (!parsed) continue;
         if (this.builds(file, svc.name)) {
           if (floatingTag(parsed.tag, this.pinMajor))
-            this.warnOnce(`build ${file.path} ${svc.name}`, file, svc.name, `${svc.name}: image ${image} is the tag of its build: output, not pinned`);
+            this.warnOnce(`build-output ${file.path} ${svc.name}`, file, svc.name, `${svc.name}: image ${image} is the tag of its build: output, not pinned`);
           continue;
         }
         const why = notPhysical(ref);
@@ -236,7 +250,8 @@ class PinFix {
       return;
     }
     const image = familiarName(ref);
-    let pin: Pin | undefined = this.pins.get(keyOf(ref));
+    let pin: Pin | undefined = this.pins.get(keyOf(ref)) ?? this.imagePins.get(image);
+    if (pin) this.used.add(pin.source);
     // a concrete tag used elsewhere stands for `latest`-like tags only: `stable` / `mainline`
     // / `lts` name a release channel that a version used elsewhere says nothing about
     if (!pin && !f.channel) {
@@ -246,14 +261,14 @@ class PinFix {
     if (!pin && this.lookup) {
       const r = await this.fromRegistry(ref, f);
       if (typeof r === 'string') {
-        this.warnOnce(`lookup ${keyOf(ref)} ${u.file.path}`, u.file, u.service, `${u.service}: ${ref.raw} not pinned: ${r}`);
+        this.warnOnce(`lookup-failed ${keyOf(ref)} ${u.file.path}`, u.file, u.service, `${u.service}: ${ref.raw} not pinned: ${r}`);
         return;
       }
       pin = r;
     }
     if (!pin) {
       this.warnOnce(
-        `none ${keyOf(ref)}`,
+        `no-pin-source ${keyOf(ref)}`,
         u.file,
         u.service,
         `${ref.raw} not pinned: no --pin, lock entry or concrete ${image} tag in the project; pass --pin ${image}${ref.tag ? `:${ref.tag}` : ''}=TAG or use --registry-lookup`,
@@ -266,21 +281,29 @@ class PinFix {
         try {
           digest = await this.digestOf(ref, pin.tag);
         } catch (e) {
-          this.warnOnce(`digest ${keyOf(ref, pin.tag)}`, u.file, u.service, `${image}:${pin.tag}: digest not added: ${this.message(e)}`);
+          this.warnOnce(`digest-failed ${keyOf(ref, pin.tag)}`, u.file, u.service, `${image}:${pin.tag}: digest not added: ${this.message(e)}`);
         }
       } else
-        this.warnOnce(`nodigest ${keyOf(ref, pin.tag)}`, u.file, u.service, `${image}:${pin.tag}: digest not added (needs --registry-lookup or a lock entry with @sha256:...)`);
+        this.warnOnce(`digest-missing ${keyOf(ref, pin.tag)}`, u.file, u.service, `${image}:${pin.tag}: digest not added (needs --registry-lookup or a lock entry with @sha256:...)`);
     }
     // registry / project digests only with --digest; a digest given in --pin or the lock is kept
     if (!this.wantDigest && !pin.explicit) digest = null;
     const next = formatImageRef(ref, pin.tag ?? f.tag, digest);
     if (next === ref.raw) return;
+    this.replace(u, next, `${ref.tag ?? 'no tag'} is a floating tag; pinned from ${pin.source}`);
+  }
+
+  /** Writes the new reference, declares it for every environment that takes the image from this file, and says where. */
+  private replace(u: Use, next: string, reason: string): void {
     this.ctx.editor(u.file).replaceScalar(u.path, next);
+    const envs = this.ctx.project.environments.filter((e) => e.files.includes(u.file) && ownerOf(e, u.service, 'image') === u.file);
+    for (const e of envs) this.ctx.intend(imageChanged({ env: e.name, service: u.service }, next));
+    const many = this.ctx.project.environments.length > 1;
     this.ctx.note({
       file: u.file.path,
       service: u.service,
-      message: `image ${ref.raw} -> ${next}`,
-      reason: `${ref.tag ?? 'no tag'} is a floating tag; pinned from ${pin.source}`,
+      message: `image ${u.ref.raw} -> ${next}${many ? ` (${envs.length ? envs.map((e) => e.name).join(', ') : 'no environment uses this value'})` : ''}`,
+      reason,
     });
   }
 
@@ -291,14 +314,12 @@ class PinFix {
       try {
         digest = await this.digestOf(u.ref, tag);
       } catch (e) {
-        this.warnOnce(`digest ${keyOf(u.ref)}`, u.file, u.service, `${u.ref.raw}: digest not added: ${this.message(e)}`);
+        this.warnOnce(`digest-failed ${keyOf(u.ref)}`, u.file, u.service, `${u.ref.raw}: digest not added: ${this.message(e)}`);
         return;
       }
     }
     if (!digest) return;
-    const next = formatImageRef(u.ref, tag, digest);
-    this.ctx.editor(u.file).replaceScalar(u.path, next);
-    this.ctx.note({ file: u.file.path, service: u.service, message: `image ${u.ref.raw} -> ${next}`, reason: 'a tag can be re-pushed; the digest cannot' });
+    this.replace(u, formatImageRef(u.ref, tag, digest), 'a tag can be re-pushed; the digest cannot');
   }
 
   private digestOf(ref: ImageRef, tag: string): Promise<string> {
@@ -339,9 +360,9 @@ class PinFix {
     return (e as Error).message ?? String(e);
   }
 
-  private warnOnce(key: string, file: ProjectFile, service: string, message: string): void {
+  private warnOnce(key: string, file: ProjectFile | undefined, service: string | undefined, message: string): void {
     if (this.warned.has(key)) return;
     this.warned.add(key);
-    this.ctx.warn({ file: file.path, service, message });
+    this.ctx.warn({ id: key.split(' ')[0], file: file?.path, service, message });
   }
 }

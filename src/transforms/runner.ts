@@ -5,6 +5,7 @@ import { Editor } from '../core/edit.js';
 import { mergeFiles, normalize } from '../core/merge/index.js';
 import type { FileChange } from '../core/save.js';
 import { loadText, toComposeModel } from '../core/project.js';
+import { ComposemodError } from '../core/errors.js';
 import type {
   ChangeNote,
   ComposeProject,
@@ -14,11 +15,31 @@ import type {
   TransformContext,
   Warning,
 } from './types.js';
+import { DEFAULT_SETTINGS, capabilities, type FixSettings } from './settings.js';
+import type { Intent } from './intent/deltas.js';
+import { evaluateEnvironment, type EnvironmentView, type ReadFile } from './intent/view.js';
+import { checkIntent, type Violation } from './intent/check.js';
+import { mountedFileReader } from './lib/references.js';
 
 /** What to fix: environments as ordered `-f` lists (a file may be in several). */
 export interface FixTarget {
   dir: string;
-  environments: { name: string; files: string[] }[];
+  environments: { name: string; files: string[]; envFiles?: string[]; discovered?: boolean }[];
+}
+
+/**
+ * The fixes changed what a container gets beyond what they declared, or a declared change did
+ * not hold: nothing may be written (exit 2).
+ */
+export class IntentRefusal extends ComposemodError {
+  constructor(readonly violations: readonly Violation[]) {
+    const shown = violations.slice(0, 8).map((v) => `  ${v.fix ? `${v.fix}: ` : ''}environment ${v.env}${v.service ? `, service ${v.service}` : ''}, ${v.key}: ${v.message}`);
+    super(
+      `refused: the fixes would change what containers get beyond what they declare; nothing was written\n${shown.join('\n')}` +
+        (violations.length > shown.length ? `\n  ... and ${violations.length - shown.length} more` : ''),
+      { exitCode: 2 },
+    );
+  }
 }
 
 export interface FixResult {
@@ -31,6 +52,10 @@ export interface FixResult {
   masks: string[];
   /** Per fix: number of changes it made. */
   counts: Record<string, number>;
+  /** Every declared intended effect (all held: otherwise runFixes throws IntentRefusal). */
+  intents: Intent[];
+  /** Environments evaluated before and after every fix. */
+  environmentsChecked: number;
 }
 
 interface FileState {
@@ -51,6 +76,7 @@ export async function runFixes(
   target: FixTarget,
   transforms: readonly Transform[],
   options: Record<string, unknown>,
+  settings: FixSettings = DEFAULT_SETTINGS,
 ): Promise<FixResult> {
   const composeFiles = new Map<string, FileState>();
   for (const env of target.environments) {
@@ -60,22 +86,34 @@ export async function runFixes(
       composeFiles.set(f, { path: f, original: raw, content: raw });
     }
   }
-  const otherFiles = new Map<string, { original: string | null; text: string; mode?: number }>();
+  const otherFiles = new Map<string, { original: string | null; text: string; mode?: number; changedBy?: string }>();
   const notes: ChangeNote[] = [];
   const warnings: Warning[] = [];
   const infos: Warning[] = [];
   const masks = new Set<string>();
   const counts: Record<string, number> = {};
+  const intents: Intent[] = [];
+  const readCurrent: ReadFile = (abs) => {
+    const o = otherFiles.get(abs);
+    if (o) return o.text;
+    const c = composeFiles.get(abs);
+    return c ? c.content : readIfExists(abs);
+  };
+  const mounted = mountedFileReader(target.dir, readCurrent);
 
-  for (const [i, transform] of transforms.entries()) {
+  // the inputs are schema-checked once; later states come from verified range edits
+  let project = buildProject(target, composeFiles, true);
+  let views = evaluateProject(project, readCurrent);
+  for (const transform of transforms) {
     const fix = transform.meta.name;
     counts[fix] = 0;
-    // the inputs are schema-checked once; later states come from verified range edits
-    const project = buildProject(target, composeFiles, i === 0);
     const editors = new Map<string, Editor>();
+    const declared: Intent[] = [];
     const ctx: TransformContext = {
       project,
       options,
+      runtime: settings.runtime,
+      capabilities: capabilities(settings.runtime),
       editor(file: ProjectFile) {
         let ed = editors.get(file.path);
         if (!ed) {
@@ -87,7 +125,7 @@ export async function runFixes(
       writeFile(p, content, opts) {
         const abs = path.resolve(target.dir, p);
         const prev = otherFiles.get(abs);
-        otherFiles.set(abs, { original: prev ? prev.original : readIfExists(abs), text: content, mode: opts?.mode ?? prev?.mode });
+        otherFiles.set(abs, { original: prev ? prev.original : readIfExists(abs), text: content, mode: opts?.mode ?? prev?.mode, changedBy: fix });
       },
       readFile(p) {
         const abs = path.resolve(target.dir, p);
@@ -98,21 +136,35 @@ export async function runFixes(
         notes.push({ fix, ...n });
       },
       warn(w) {
-        warnings.push({ fix, ...w });
+        warnings.push({ fix, ...w, id: `${fix}/${w.id}`, severity: w.severity ?? 'warning' });
       },
       info(i) {
-        infos.push({ fix, ...i });
+        infos.push({ fix, ...i, id: `${fix}/${i.id}`, severity: i.severity ?? 'note' });
+      },
+      intend(delta) {
+        declared.push({ ...delta, fix });
       },
       mask(secret) {
         if (secret) masks.add(secret);
       },
     };
     await transform.run(ctx);
+    let edited = false;
     for (const [file, ed] of editors) {
       const state = composeFiles.get(file);
       if (!state) continue;
-      state.content = ed.apply();
+      const next = ed.apply();
+      if (next !== state.content) edited = true;
+      state.content = next;
     }
+    if (!edited && !declared.length && ![...otherFiles.values()].some((o) => o.changedBy === fix)) continue;
+    // what every container of every environment gets now, against what it got before this fix
+    project = buildProject(target, composeFiles, false);
+    const next = evaluateProject(project, readCurrent);
+    const violations = checkIntent(views, next, declared, (v) => (v.dir === path.resolve(target.dir) ? mounted : mountedFileReader(v.dir, readCurrent)));
+    if (violations.length) throw new IntentRefusal(violations.map((v) => ({ ...v, fix: v.fix ?? fix })));
+    intents.push(...declared);
+    views = next;
   }
 
   const changes: FileChange[] = [];
@@ -122,7 +174,14 @@ export async function runFixes(
   for (const [p, o] of otherFiles) {
     if (o.text !== o.original) changes.push({ path: p, before: o.original, after: o.text, mode: o.mode });
   }
-  return { changes, notes, warnings, infos, masks: [...masks], counts };
+  return { changes, notes, warnings, infos, masks: [...masks], counts, intents, environmentsChecked: target.environments.length };
+}
+
+/** What every container of every environment gets (intent/view.ts). */
+function evaluateProject(project: ComposeProject, read: ReadFile): EnvironmentView[] {
+  return project.environments.map((env) =>
+    evaluateEnvironment({ name: env.name, files: env.files.map((f) => ({ path: f.path, model: f.model })), envFiles: env.envFiles }, read),
+  );
 }
 
 function readIfExists(p: string): string | null {
@@ -142,7 +201,7 @@ function buildProject(target: FixTarget, files: Map<string, FileState>, schema: 
   const environments: Environment[] = target.environments.map((env) => {
     const envFiles = env.files.map((f) => parsed.get(f)!);
     const merged = normalize(mergeFiles(envFiles.map((f) => ({ path: f.path, model: f.model }))));
-    return { name: env.name, files: envFiles, merged };
+    return { name: env.name, files: envFiles, merged, envFiles: env.envFiles, discovered: env.discovered };
   });
   return { dir: target.dir, files: [...parsed.values()], environments };
 }

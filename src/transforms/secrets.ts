@@ -4,41 +4,56 @@
  * For every secret-like variable (see util/secret-names.ts for the pattern and the
  * `secretsAllow` / `secretsDeny` options) set in a service's `environment`:
  * - a literal value is written to `secrets/<name>.txt` (mode 0600, `secrets/` gitignored) and
- *   declared as `secrets: <name>: file: ./secrets/<name>.txt`;
- * - a plain `${VAR}` becomes `secrets: <name>: environment: VAR`;
+ *   declared as `secrets: <name>: file: ./secrets/<name>.txt`; the bytes are what the container
+ *   got (YAML 1.1 numbers as Compose reads them: `0123` is `83`);
+ * - a plain `${VAR}` becomes `secrets: <name>: environment: VAR` (Docker Compose >= 2.23.1;
+ *   never for podman-compose, which refuses such secrets at `up`: those are left, with a note);
  * - the service gets `secrets: [<name>]` (appended to its list, in the list's style);
  * - images known to read `<VAR>_FILE` (postgres, mysql, mariadb, mongo, ... see
- *   FILE_ENV_IMAGES) get `<VAR>_FILE: /run/secrets/<name>` instead of the variable;
- * - other images keep receiving the variable with the same value: a literal is replaced by
- *   `${<NAME>}` and `<NAME>='value'` is appended to `.env` (gitignored; Compose reads it for
- *   interpolation), and a warning names the `/run/secrets/<name>` file the app should read.
- *   `assumeFileSupport` switches those services to `<VAR>_FILE` too.
- * Values mixing text and variables (`postgres://u:${PW}@db`), `${VAR:-default}`, values a .env
- * file cannot hold verbatim, and entries reached through YAML aliases are left with a warning.
- * Literal values are registered with `ctx.mask` and never appear in notes or warnings.
+ *   FILE_ENV_IMAGES; the image as interpolated) get `<VAR>_FILE: /run/secrets/<name>` and lose
+ *   the variable; other images keep receiving the variable with the same value: a literal is
+ *   replaced by `${<NAME>}` and `<NAME>='value'` is appended to `.env` (gitignored), and a
+ *   warning names the `/run/secrets/<name>` file the app should read. `assumeFileSupport`
+ *   switches those services to `<VAR>_FILE` too.
+ * When literals move, `.env.example` lists the new variable names and secret files (never the
+ * values), so a fresh clone knows what to provide.
  *
- * Multi-file projects: per environment, the file that sets a variable last owns it (the one
- * Compose takes the value from); every file that sets it is edited, and a variable is switched
- * to `<VAR>_FILE` only when every environment that sees it runs a `_FILE`-reading image.
- * Secrets are declared in the file that references them.
+ * Never moved (each with a finding):
+ * - literals of the local/dev environment (`devSecrets: keep`, the default): moving a committed
+ *   dev default into gitignored files leaves fresh clones and CI with blank values;
+ * - a value another environment overrides (the edit would reach that environment too), or,
+ *   for `<VAR>_FILE`, one that another file of the environment also sets;
+ * - a variable a healthcheck, command or entrypoint reads (`PGPASSWORD=$$POSTGRES_PASSWORD`):
+ *   it stays until a human reads the secret file there;
+ * - values mixing text and variables, `${VAR:-default}`, values a .env file cannot hold
+ *   verbatim, entries reached through YAML aliases. Credentials written inside URLs
+ *   (`postgres://user:pw@db/app`) are flagged with their line.
+ *
+ * Names: secret names are `[a-z0-9_]`, .env variables `[A-Z_][A-Z0-9_]*`, and both are free in
+ * every compose file, `.env`, `--env-file` and `env_file` of the project (a generated variable
+ * never reads another environment's value). Every change is declared (`secret-delivers`) for
+ * each environment it reaches; the runner checks the bytes arrive unchanged.
+ *
+ * Linear in the number of services: one pass collects, one decides, one names, one edits.
  */
 import path from 'node:path';
 import { isMap, isScalar, isSeq, isAlias } from 'yaml';
 import type { ParsedNode, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import type { Transform, TransformContext, ProjectFile, Environment } from './types.js';
+import type { Transform, TransformContext, ProjectFile, Environment, Finding } from './types.js';
 import { nodeAt, notPhysical, keyValue, isMergeKey, services as listServices, type Path } from '../core/query.js';
 import type { ComposeSource } from '../core/source.js';
 import type { Editor } from '../core/edit.js';
-import { classifyInterpolation, escapeInterpolation, type Interpolation } from './util/interpolation.js';
+import { isDevName } from '../core/discover.js';
+import { goString } from '../core/merge/values.js';
+import { classifyInterpolation, escapeInterpolation, interpolate, referencedVariables, UNKNOWN, type Interpolation, type VariableLookup } from './util/interpolation.js';
 import { secretMatcher, imageReadsFileVar } from './util/secret-names.js';
 import { parseDotenv, dotenvSafe, dotenvLine, appendLines, gitignoreHas } from './util/dotenv.js';
+import { applyDefaults } from './data/image-ref.js';
+import { secretDelivers } from './intent/deltas.js';
+import { variableLookup } from './intent/view.js';
+import { isObj, serviceOf, strings, type Obj } from './lib/project-view.js';
 
-type Value =
-  | { kind: 'null' }
-  | { kind: 'empty' }
-  | { kind: 'flag' }
-  | { kind: 'unsupported' }
-  | Interpolation;
+type Value = { kind: 'null' } | { kind: 'empty' } | { kind: 'flag' } | { kind: 'unsupported' } | Interpolation;
 
 interface Occurrence {
   file: ProjectFile;
@@ -50,16 +65,24 @@ interface Occurrence {
   value: Value;
   /** Source text of the value (without quotes), masked as well as the value itself. */
   raw: string;
-  /** Names of environments in which this occurrence is the one Compose uses. */
-  ownerIn: Set<string>;
+  /** 1-based line of the entry. */
+  line: number;
+  /** Environments containing the file (and the service). */
+  envs: Environment[];
+  /** Environments where a later file sets the variable again (this value is not what they get). */
+  shadowed: Environment[];
+  /** Environments where an earlier file sets it too (its entry would remain). */
+  layered: Environment[];
 }
+
+type Mode = 'file-var' | 'env-var';
 
 interface Candidate {
   kind: 'literal' | 'variable';
   varName: string;
   /** literal: the value; variable: the interpolated variable name. */
   value: string;
-  occurrences: Occurrence[];
+  occurrences: { o: Occurrence; mode: Mode }[];
   services: Set<string>;
   secretName?: string;
   /** .env variable carrying a literal for services that keep the environment variable. */
@@ -67,6 +90,7 @@ interface Candidate {
 }
 
 const FLAG_VALUE = /^(true|false|yes|no|on|off)$/i;
+const URL_CREDENTIAL = /\b[a-z][a-z0-9+.-]*:\/\/([^\s/:@]+):([^\s/@]+)@/i;
 
 function stringList(v: unknown): string[] {
   if (Array.isArray(v)) return v.map(String);
@@ -74,19 +98,10 @@ function stringList(v: unknown): string[] {
   return [];
 }
 
-function asObject(v: unknown): Record<string, unknown> | undefined {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
-function sanitize(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9_.-]+/g, '_');
-}
-
-/** `compose.prod.yaml` -> `prod`, `docker-compose.override.yml` -> `override`. */
-function fileTag(file: string): string {
-  const base = path.basename(file).replace(/\.ya?ml$/i, '');
-  const tag = base.replace(/^(docker-)?compose[.-]?/i, '');
-  return sanitize(tag || base);
+/** A secret name: lower-case letters, digits and `_` (Compose accepts more; nothing else needs quoting). */
+function secretIdent(name: string): string {
+  const s = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  return /^[a-z_]/.test(s) ? s : `s_${s}`;
 }
 
 /** The text of a scalar value in the source, without its quotes. */
@@ -97,10 +112,11 @@ function scalarRaw(src: ComposeSource, node: Scalar.Parsed): string {
   return t;
 }
 
-function classifyScalar(v: unknown): Value {
+/** Classifies the value the container gets (a string as Compose reads it). */
+function classifyValue(v: unknown): Value {
   if (v === null || v === undefined) return { kind: 'null' };
   if (typeof v === 'boolean') return { kind: 'flag' };
-  if (typeof v === 'number' || typeof v === 'bigint') return { kind: 'literal', value: String(v) };
+  if (typeof v === 'number' || typeof v === 'bigint') return { kind: 'literal', value: goString(v) };
   if (typeof v !== 'string') return { kind: 'unsupported' };
   if (v === '') return { kind: 'empty' };
   if (FLAG_VALUE.test(v)) return { kind: 'flag' };
@@ -142,6 +158,14 @@ export const secrets: Transform = {
         default: false,
         description: 'switch every service to <VAR>_FILE=/run/secrets/<name>, not only images known to read *_FILE',
       },
+      {
+        name: 'devSecrets',
+        type: 'string',
+        placeholder: 'keep|move',
+        default: 'keep',
+        description:
+          'committed literals of the local/dev environment: keep them (default: a fresh clone still starts) or move them into gitignored files',
+      },
     ],
   },
   run(ctx) {
@@ -152,109 +176,110 @@ export const secrets: Transform = {
 class SecretsFix {
   private readonly isSecret: (name: string) => boolean;
   private readonly assumeFile: boolean;
+  private readonly moveDev: boolean;
   private readonly occurrences: Occurrence[] = [];
   /** Top-level secret definitions of every file: name -> definitions. */
   private readonly declared = new Map<string, unknown[]>();
+  /** Variable names in use anywhere (compose interpolation, .env, --env-file, env_file). */
+  private readonly usedVars = new Set<string>();
+  private readonly envsOfFile = new Map<ProjectFile, Environment[]>();
 
   constructor(private readonly ctx: TransformContext) {
     this.isSecret = secretMatcher(stringList(ctx.options.secretsAllow), stringList(ctx.options.secretsDeny));
     this.assumeFile = ctx.options.assumeFileSupport === true;
+    const dev = ctx.options.devSecrets ?? 'keep';
+    if (dev !== 'keep' && dev !== 'move') throw new Error(`--dev-secrets: expected keep or move, got ${String(dev)}`);
+    this.moveDev = dev === 'move';
+  }
+
+  private warn(f: Finding): void {
+    this.ctx.warn(f);
   }
 
   run(): void {
     const { project } = this.ctx;
+    for (const f of project.files) this.envsOfFile.set(f, project.environments.filter((e) => e.files.includes(f)));
     for (const file of project.files) {
       this.collect(file);
-      const top = asObject(file.model.secrets);
-      for (const [k, v] of Object.entries(top ?? {})) {
+      for (const [k, v] of Object.entries(isObj(file.model.secrets) ? file.model.secrets : {})) {
         const list = this.declared.get(k) ?? [];
         list.push(v);
         this.declared.set(k, list);
       }
     }
     if (!this.occurrences.length) return;
-    for (const env of project.environments) this.markOwners(env);
+    this.collectUsedVariables();
+    this.markLayers();
 
-    // Group per (service, variable): the mode must be the same in every file that sets it.
-    const groups = new Map<string, Occurrence[]>();
-    for (const o of this.occurrences) {
-      const k = `${o.service}\0${o.name}`;
-      const g = groups.get(k) ?? [];
-      g.push(o);
-      groups.set(k, g);
-    }
-    const fileMode = new Map<Occurrence, boolean>();
     const candidates = new Map<string, Candidate>();
-    for (const group of groups.values()) {
-      const useFile = this.decideFileMode(group);
-      for (const o of group) {
-        fileMode.set(o, useFile);
-        const c = this.candidateFor(o, useFile);
-        if (!c) continue;
-        const key = c.kind === 'literal' ? `l\0${c.varName}\0${c.value}` : `v\0${c.value}`;
-        const existing = candidates.get(key);
-        if (existing) {
-          existing.occurrences.push(o);
-          existing.services.add(o.service);
-        } else candidates.set(key, c);
-      }
+    for (const o of this.occurrences) {
+      const decided = this.decide(o);
+      if (!decided) continue;
+      const { kind, value } = decided;
+      const key = kind === 'literal' ? `l\0${o.name}\0${value}` : `v\0${value}`;
+      const c = candidates.get(key) ?? { kind, varName: o.name, value, occurrences: [], services: new Set<string>() };
+      c.occurrences.push({ o, mode: decided.mode });
+      c.services.add(o.service);
+      candidates.set(key, c);
     }
     if (!candidates.size) return;
-    // file order, then position in the file: names and declarations follow the text
-    const fileIndex = (f: ProjectFile) => project.files.indexOf(f);
-    const offset = (o: Occurrence) => nodeAt(o.file.source, o.path)?.range?.[0] ?? 0;
-    const ordered = [...candidates.values()].sort((a, b) => {
-      const x = a.occurrences[0];
-      const y = b.occurrences[0];
-      return fileIndex(x.file) - fileIndex(y.file) || offset(x) - offset(y);
-    });
-    this.nameCandidates(ordered, fileMode);
-    this.applyAll(ordered, fileMode);
+    // names and declarations follow the text: occurrences were collected in file order
+    const ordered = [...candidates.values()];
+    this.nameCandidates(ordered);
+    this.applyAll(ordered);
   }
 
   // ----- collection ---------------------------------------------------------------------
 
   private collect(file: ProjectFile): void {
     const src = file.source;
+    const envs = this.envsOfFile.get(file) ?? [];
     for (const svc of listServices(src)) {
+      const svcEnvs = envs.filter((e) => serviceOf(e.merged, svc.name) !== undefined);
       const envPath: Path = ['services', svc.name, 'environment'];
       const ref = nodeAt(src, envPath);
       if (!ref || !ref.node) continue;
+      const model = serviceOf(file.model, svc.name)?.environment;
       const why = notPhysical(ref) ?? ((ref.node as { anchor?: string }).anchor ? 'it is an anchored node used elsewhere' : null);
       if (why) {
-        const names = this.secretNamesInModel(asObject(asObject(file.model.services)?.[svc.name])?.environment);
+        const names = this.secretNamesInModel(model);
         if (names.length)
-          this.ctx.warn({
+          this.warn({
+            id: 'not-editable',
             file: file.path,
+            line: src.position(ref.range?.[0] ?? 0).line,
             service: svc.name,
             message: `${names.join(', ')} not moved to secrets: the environment of ${svc.name} cannot be edited in place (${why}); move ${names.length > 1 ? 'them' : 'it'} by hand`,
           });
         continue;
       }
-      if (isMap(ref.node)) this.collectMap(file, svc.name, envPath, ref.node as YAMLMap.Parsed);
-      else if (isSeq(ref.node)) this.collectList(file, svc.name, envPath, ref.node as YAMLSeq.Parsed);
+      if (isMap(ref.node)) this.collectMap(file, svc.name, envPath, ref.node as YAMLMap.Parsed, model, svcEnvs);
+      else if (isSeq(ref.node)) this.collectList(file, svc.name, envPath, ref.node as YAMLSeq.Parsed, svcEnvs);
     }
   }
 
   private secretNamesInModel(env: unknown): string[] {
-    const names = Array.isArray(env)
-      ? env.map((e) => String(e).split('=')[0])
-      : Object.keys(asObject(env) ?? {});
+    const names = Array.isArray(env) ? env.map((e) => String(e).split('=')[0]) : Object.keys(isObj(env) ? env : {});
     return names.filter((n) => this.isSecret(n));
   }
 
-  private collectMap(file: ProjectFile, service: string, envPath: Path, map: YAMLMap.Parsed): void {
+  private occurrence(file: ProjectFile, service: string, name: string, form: 'map' | 'list', envPath: Path, p: Path, value: Value, raw: string, offset: number, envs: Environment[]): Occurrence {
+    return { file, service, name, form, envPath, path: p, value, raw, line: file.source.position(offset).line, envs, shadowed: [], layered: [] };
+  }
+
+  private collectMap(file: ProjectFile, service: string, envPath: Path, map: YAMLMap.Parsed, model: unknown, envs: Environment[]): void {
     const seen = new Set<string>();
     const found: Occurrence[] = [];
+    const modelMap = isObj(model) ? model : {};
     for (let i = map.items.length - 1; i >= 0; i--) {
       const pair = map.items[i];
       if (isMergeKey(pair.key)) {
-        const names = this.secretNamesInModel(asObject(asObject(asObject(file.model.services)?.[service])?.environment)).filter(
-          (n) => !map.items.some((p) => !isMergeKey(p.key) && String(keyValue(p.key)) === n),
-        );
+        const names = this.secretNamesInModel(model).filter((n) => !map.items.some((p) => !isMergeKey(p.key) && String(keyValue(p.key)) === n));
         if (names.length)
-          this.ctx.warn({
+          this.warn({
+            id: 'not-editable',
             file: file.path,
+            line: file.source.position((pair.key as ParsedNode).range[0]).line,
             service,
             message: `${names.join(', ')} not moved to secrets: inherited through a \`<<\` merge key in ${service}'s environment; move by hand`,
           });
@@ -263,11 +288,21 @@ class SecretsFix {
       const name = String(keyValue(pair.key));
       if (seen.has(name)) continue;
       seen.add(name);
-      if (!this.isSecret(name)) continue;
       const v = pair.value as ParsedNode | null;
+      const offset = (pair.key as ParsedNode).range[0];
+      if (!this.isSecret(name)) {
+        if (isScalar(v) && typeof v.value === 'string') this.flagUrl(file, service, name, v.value, offset);
+        continue;
+      }
       const p: Path = [...envPath, name];
       if (isAlias(v)) {
-        this.ctx.warn({ file: file.path, service, message: `${name} of ${service} is an alias to an anchored value; not moved to secrets, move it by hand` });
+        this.warn({
+          id: 'not-editable',
+          file: file.path,
+          line: file.source.position(offset).line,
+          service,
+          message: `${name} of ${service} is an alias to an anchored value; not moved to secrets, move it by hand`,
+        });
         continue;
       }
       let value: Value;
@@ -275,15 +310,16 @@ class SecretsFix {
       if (v === null || v === undefined) value = { kind: 'null' };
       else if (v.tag && !v.tag.startsWith('tag:yaml.org,2002:')) continue; // !reset, !override: leave
       else if (isScalar(v)) {
-        value = classifyScalar(v.value);
+        // the value as Compose reads it (go-yaml: `0123` is 83), not as YAML 1.2 does
+        value = classifyValue(name in modelMap ? modelMap[name] : v.value);
         raw = scalarRaw(file.source, v as Scalar.Parsed);
       } else value = { kind: 'unsupported' };
-      found.push({ file, service, name, form: 'map', envPath, path: p, value, raw, ownerIn: new Set() });
+      found.push(this.occurrence(file, service, name, 'map', envPath, p, value, raw, offset, envs));
     }
     this.occurrences.push(...found.reverse());
   }
 
-  private collectList(file: ProjectFile, service: string, envPath: Path, seq: YAMLSeq.Parsed): void {
+  private collectList(file: ProjectFile, service: string, envPath: Path, seq: YAMLSeq.Parsed, envs: Environment[]): void {
     const last = new Map<string, number>();
     seq.items.forEach((item, i) => {
       if (isScalar(item) && item.value !== null) last.set(String(item.value).split('=')[0], i);
@@ -293,100 +329,143 @@ class SecretsFix {
       const text = String(item.value);
       const eq = text.indexOf('=');
       const name = eq === -1 ? text : text.slice(0, eq);
-      if (last.get(name) !== i || !this.isSecret(name)) return;
+      const offset = (item as Scalar.Parsed).range[0];
+      if (last.get(name) !== i) return;
+      if (!this.isSecret(name)) {
+        if (eq !== -1) this.flagUrl(file, service, name, text.slice(eq + 1), offset);
+        return;
+      }
       let value: Value;
       let raw = '';
       if (eq === -1) value = { kind: 'null' };
       else {
-        value = classifyScalar(text.slice(eq + 1));
+        value = classifyValue(text.slice(eq + 1));
         const r = scalarRaw(file.source, item as Scalar.Parsed);
         const req = r.indexOf('=');
         raw = req === -1 ? '' : r.slice(req + 1);
       }
-      this.occurrences.push({ file, service, name, form: 'list', envPath, path: [...envPath, i], value, raw, ownerIn: new Set() });
+      this.occurrences.push(this.occurrence(file, service, name, 'list', envPath, [...envPath, i], value, raw, offset, envs));
     });
   }
 
-  private markOwners(env: Environment): void {
-    const last = new Map<string, Occurrence>();
-    for (const f of env.files)
-      for (const o of this.occurrences) if (o.file === f) last.set(`${o.service}\0${o.name}`, o);
-    for (const o of last.values()) o.ownerIn.add(env.name);
+  /** A credential written inside a URL (`postgres://shop:devsecret@db/shop`): flagged, masked, not moved. */
+  private flagUrl(file: ProjectFile, service: string, name: string, value: string, offset: number): void {
+    const m = URL_CREDENTIAL.exec(value);
+    if (!m) return;
+    const pw = m[2];
+    const literal = classifyInterpolation(pw);
+    if (literal.kind !== 'literal') return; // `${DB_PASSWORD}`: not written in the file
+    this.ctx.mask(pw);
+    this.warn({
+      id: 'credential-in-url',
+      file: file.path,
+      line: file.source.position(offset).line,
+      service,
+      message: `${service}.environment.${name} holds a password inside a URL; not moved: put it in a variable (\`://user:\${DB_PASSWORD}@host\`) or a secret by hand`,
+    });
+  }
+
+  /** Every variable name the project uses anywhere: a generated one must be none of them. */
+  private collectUsedVariables(): void {
+    const visit = (v: unknown): void => {
+      if (typeof v === 'string') for (const n of referencedVariables(v)) this.usedVars.add(n);
+      else if (Array.isArray(v)) v.forEach(visit);
+      else if (isObj(v)) Object.values(v).forEach(visit);
+    };
+    const dirs = new Set<string>();
+    const envFiles = new Set<string>();
+    for (const f of this.ctx.project.files) {
+      visit(f.model);
+      dirs.add(path.dirname(path.resolve(f.path)));
+      for (const svc of Object.values(isObj(f.model.services) ? f.model.services : {}))
+        for (const ef of isObj(svc) ? (Array.isArray(svc.env_file) ? svc.env_file : svc.env_file !== undefined ? [svc.env_file] : []) : []) {
+          const p = isObj(ef) ? ef.path : ef;
+          if (typeof p === 'string') envFiles.add(path.resolve(path.dirname(path.resolve(f.path)), p));
+        }
+    }
+    for (const e of this.ctx.project.environments) for (const ef of e.envFiles ?? []) envFiles.add(ef);
+    for (const d of dirs) envFiles.add(path.join(d, '.env'));
+    envFiles.add(path.resolve(this.ctx.project.dir, '.env'));
+    for (const p of envFiles) for (const k of parseDotenv(this.ctx.readFile(p) ?? '').keys()) this.usedVars.add(k);
+  }
+
+  /** Per environment, which occurrences a later file overrides and which layer on an earlier one. */
+  private markLayers(): void {
+    const byFile = new Map<ProjectFile, Occurrence[]>();
+    for (const o of this.occurrences) {
+      const list = byFile.get(o.file);
+      if (list) list.push(o);
+      else byFile.set(o.file, [o]);
+    }
+    for (const env of this.ctx.project.environments) {
+      const seen = new Map<string, Occurrence>();
+      for (const f of env.files)
+        for (const o of byFile.get(f) ?? []) {
+          const k = `${o.service}\0${o.name}`;
+          const prev = seen.get(k);
+          if (prev) {
+            prev.shadowed.push(env);
+            o.layered.push(env);
+          }
+          seen.set(k, o);
+        }
+    }
   }
 
   // ----- decisions ----------------------------------------------------------------------
 
-  private envsOf(file: ProjectFile): Environment[] {
-    return this.ctx.project.environments.filter((e) => e.files.includes(file));
-  }
+  private readonly lookups = new Map<Environment, VariableLookup>();
 
   private imageIn(env: Environment, service: string): string | undefined {
-    const svc = asObject(asObject(env.merged.services)?.[service]);
-    return typeof svc?.image === 'string' ? svc.image : undefined;
-  }
-
-  private decideFileMode(group: Occurrence[]): boolean {
-    const processable = group.every((o) => (o.value.kind === 'literal' && o.value.value !== '') || o.value.kind === 'variable');
-    if (!processable) return false;
-    const { service, name } = group[0];
-    // `<VAR>_FILE` must not already be set alongside, in any file that sets the variable.
-    for (const o of group) {
-      const env = asObject(asObject(asObject(o.file.model.services)?.[service])?.environment);
-      const envModel = asObject(asObject(o.file.model.services)?.[service])?.environment;
-      if (env && `${name}_FILE` in env) return false;
-      if (Array.isArray(envModel) && envModel.some((e) => String(e).split('=')[0] === `${name}_FILE`)) return false;
+    const image = serviceOf(env.merged, service)?.image;
+    if (typeof image !== 'string') return undefined;
+    if (!image.includes('$')) return image;
+    let lookup = this.lookups.get(env);
+    if (!lookup) {
+      const dir = path.dirname(path.resolve(env.files[0].path));
+      this.lookups.set(env, (lookup = variableLookup(dir, env.envFiles, (p) => this.ctx.readFile(p))));
     }
-    if (this.assumeFile) return true;
-    const envs = new Set(group.flatMap((o) => this.envsOf(o.file)));
-    for (const env of envs) if (!imageReadsFileVar(this.imageIn(env, service), name)) return false;
-    return envs.size > 0;
+    const done = interpolate(image, lookup);
+    return done.includes(UNKNOWN) ? applyDefaults(image).text : done;
   }
 
-  /** Secrets mounted by `service` in any environment that contains `file`. */
-  private mounted(file: ProjectFile, service: string): Set<string> {
-    const out = new Set<string>();
-    for (const env of this.envsOf(file)) {
-      const list = asObject(asObject(env.merged.services)?.[service])?.secrets;
-      if (Array.isArray(list))
-        for (const s of list) {
-          if (typeof s === 'string') out.add(s);
-          else if (asObject(s) && typeof asObject(s)?.source === 'string') out.add(asObject(s)!.source as string);
-        }
+  /** Shell texts of the merged service that read `$name` in the container (`$$NAME` in compose). */
+  private readByCommand(env: Environment, service: string, name: string): string | undefined {
+    const svc = serviceOf(env.merged, service) ?? {};
+    const re = new RegExp(`\\$\\$\\{?${name}(?![A-Za-z0-9_])`);
+    const texts: [string, unknown][] = [
+      ['healthcheck', isObj(svc.healthcheck) ? svc.healthcheck.test : undefined],
+      ['command', svc.command],
+      ['entrypoint', svc.entrypoint],
+    ];
+    for (const [where, v] of texts) if ((typeof v === 'string' ? [v] : strings(v)).some((t) => re.test(t))) return where;
+    return undefined;
+  }
+
+  /** Does env_file (in any environment of `o`) give the service `name`? Then the plain variable cannot go. */
+  private fromEnvFile(o: Occurrence): boolean {
+    for (const env of o.envs) {
+      const svc = serviceOf(env.merged, o.service) ?? {};
+      const dir = path.dirname(path.resolve(env.files[0].path));
+      for (const ef of Array.isArray(svc.env_file) ? svc.env_file : []) {
+        const p = isObj(ef) ? ef.path : ef;
+        if (typeof p === 'string' && parseDotenv(this.ctx.readFile(path.resolve(dir, p)) ?? '').has(o.name)) return true;
+      }
     }
-    return out;
+    return false;
   }
 
-  private candidateFor(o: Occurrence, useFile: boolean): Candidate | undefined {
+  /** Whether (and how) to move one occurrence; undefined leaves it, with a finding where useful. */
+  private decide(o: Occurrence): { kind: 'literal' | 'variable'; value: string; mode: Mode } | undefined {
     const v = o.value;
     const where = `${o.service}.environment.${o.name}`;
-    if (v.kind === 'literal') {
-      this.mask(v.value, o.raw);
-      if (!useFile && !dotenvSafe(v.value)) {
-        this.ctx.warn({
-          file: o.file.path,
-          service: o.service,
-          message: `${where} not moved: its value holds a quote, backslash or line break that a .env file cannot carry verbatim, and ${o.service} is not known to read ${o.name}_FILE; move it by hand (or use --assume-file-support)`,
-        });
-        return undefined;
-      }
-      return { kind: 'literal', varName: o.name, value: v.value, occurrences: [o], services: new Set([o.service]) };
-    }
-    if (v.kind === 'variable') {
-      if (!useFile) {
-        // already mounted (e.g. by an earlier run): nothing to do
-        const mounted = this.mounted(o.file, o.service);
-        for (const m of mounted) {
-          const defs = this.declared.get(m) ?? [];
-          if (m === sanitize(v.name) || defs.some((d) => asObject(d)?.environment === v.name)) return undefined;
-        }
-      }
-      return { kind: 'variable', varName: o.name, value: v.name, occurrences: [o], services: new Set([o.service]) };
-    }
+    const at = { file: o.file.path, line: o.line, service: o.service };
+    if (v.kind === 'literal') this.mask(v.value, o.raw);
     if (v.kind === 'partial') {
       if (o.raw) this.ctx.mask(o.raw);
-      this.ctx.warn({
-        file: o.file.path,
-        service: o.service,
+      this.warn({
+        id: 'not-movable',
+        ...at,
         message: v.hasDefault
           ? `${where} not moved: it is interpolated with a default written in the compose file (\${VAR:-...}); put the value in .env and use a plain \${${v.names[0] ?? 'VAR'}}`
           : `${where} not moved: it mixes text and variables (${v.names.map((n) => `\${${n}}`).join(', ') || 'a `$` sequence'}); if it embeds a credential, move that part to a variable by hand`,
@@ -394,9 +473,87 @@ class SecretsFix {
       return undefined;
     }
     if (v.kind === 'unsupported') {
-      this.ctx.warn({ file: o.file.path, service: o.service, message: `${where} not moved: its value is not a string` });
+      this.warn({ id: 'not-movable', ...at, message: `${where} not moved: its value is not a string` });
+      return undefined;
     }
-    return undefined;
+    if (v.kind !== 'literal' && v.kind !== 'variable') return undefined;
+    if (!o.envs.length) return undefined;
+    if (o.shadowed.length) {
+      this.ctx.info({
+        id: 'overridden',
+        ...at,
+        message: `${where} not moved: ${o.shadowed.map((e) => e.name).join(', ')} override${o.shadowed.length > 1 ? '' : 's'} it, and a change here would reach ${o.shadowed.length > 1 ? 'them' : 'it'} too`,
+      });
+      return undefined;
+    }
+    if (v.kind === 'literal') {
+      const dev = o.envs.filter((e) => isDevName(e.name));
+      if (dev.length && !this.moveDev) {
+        this.ctx.info({
+          id: 'dev-literal-kept',
+          ...at,
+          message: `${where} kept: it is a committed default of ${dev.map((e) => e.name).join(', ')}, and moving it into gitignored files would leave fresh clones and CI without it (--dev-secrets move moves it)`,
+        });
+        return undefined;
+      }
+    } else {
+      if (!this.ctx.capabilities.environmentSecrets) {
+        this.ctx.info({
+          id: 'environment-secret-unsupported',
+          ...at,
+          message: `${where} not moved: ${
+            this.ctx.runtime.kind === 'podman-compose'
+              ? `podman-compose refuses a secret read from a variable (${v.name}) at \`up\``
+              : `a secret read from a variable (${v.name}) needs Docker Compose >= 2.23.1, and the target is ${this.ctx.runtime.composeVersion}`
+          }; write the value to a file and declare \`secrets: {<name>: {file: ...}}\` by hand`,
+        });
+        return undefined;
+      }
+      // already mounted (e.g. by an earlier run): nothing to do
+      for (const env of o.envs) {
+        const list = serviceOf(env.merged, o.service)?.secrets;
+        for (const s of Array.isArray(list) ? list : []) {
+          const m = isObj(s) ? s.source : s;
+          if (typeof m !== 'string') continue;
+          if (m === secretIdent(v.name) || (this.declared.get(m) ?? []).some((d) => isObj(d) && d.environment === v.name)) return undefined;
+        }
+      }
+    }
+    const reader = o.envs.map((e) => this.readByCommand(e, o.service, o.name)).find(Boolean);
+    if (reader) {
+      this.warn({
+        id: 'read-by-command',
+        ...at,
+        message: `${where} not moved: the ${reader} reads $${o.name} in the container; make it read the secret file instead (e.g. \`$$(cat /run/secrets/<name>)\`) and rerun`,
+      });
+      return undefined;
+    }
+    const list = nodeAt(o.file.source, ['services', o.service, 'secrets']);
+    if (list && (notPhysical(list) || !(isSeq(list.node) || list.node === null))) {
+      this.warn({ id: 'not-editable', ...at, message: `${where} not moved: the secrets list of ${o.service} cannot be edited in place; move it by hand` });
+      return undefined;
+    }
+    const mode = this.fileMode(o) ? 'file-var' : 'env-var';
+    if (v.kind === 'literal' && mode === 'env-var' && !dotenvSafe(v.value)) {
+      this.warn({
+        id: 'not-movable',
+        ...at,
+        message: `${where} not moved: its value holds a quote, backslash or line break that a .env file cannot carry verbatim, and ${o.service} is not known to read ${o.name}_FILE; move it by hand (or use --assume-file-support)`,
+      });
+      return undefined;
+    }
+    return v.kind === 'literal' ? { kind: 'literal', value: v.value, mode } : { kind: 'variable', value: v.name, mode };
+  }
+
+  /** `<VAR>_FILE` replaces the variable: the image reads it, nothing else sets or reads the variable. */
+  private fileMode(o: Occurrence): boolean {
+    if (o.layered.length) return false;
+    for (const env of o.envs) {
+      const environment = serviceOf(env.merged, o.service)?.environment;
+      if (isObj(environment) && `${o.name}_FILE` in environment) return false;
+      if (!this.assumeFile && !imageReadsFileVar(this.imageIn(env, o.service), o.name)) return false;
+    }
+    return !this.fromEnvFile(o);
   }
 
   private mask(value: string, raw: string): void {
@@ -408,8 +565,9 @@ class SecretsFix {
 
   // ----- naming ---------------------------------------------------------------------------
 
+  /** Directory of an environment's first file: where Compose looks for .env and relative paths. */
   private baseDir(file: ProjectFile): string {
-    const env = this.envsOf(file)[0];
+    const env = this.envsOfFile.get(file)?.[0];
     const first = env ? env.files[0].path : file.path;
     return path.relative(this.ctx.project.dir, path.dirname(path.resolve(this.ctx.project.dir, first))) || '.';
   }
@@ -418,90 +576,85 @@ class SecretsFix {
     return dir === '.' ? p : path.join(dir, p);
   }
 
-  private nameCandidates(cands: Candidate[], fileMode: Map<Occurrence, boolean>): void {
-    const taken = new Map<string, Candidate>();
-    const dotenvs = new Map<string, ReturnType<typeof parseDotenv>>();
-    const dotenvFor = (dir: string) => {
-      let d = dotenvs.get(dir);
-      if (!d) {
-        d = parseDotenv(this.ctx.readFile(this.rel(dir, '.env')) ?? '');
-        dotenvs.set(dir, d);
-      }
-      return d;
-    };
+  private nameCandidates(cands: Candidate[]): void {
+    const taken = new Set<string>();
     for (const c of cands) {
-      const first = c.occurrences[0];
+      const first = c.occurrences[0].o;
       const dir = this.baseDir(first.file);
-      const svc = sanitize(first.service);
-      const v = sanitize(c.varName);
+      const svc = secretIdent(first.service);
+      const v = secretIdent(c.varName);
       // service + variable, without repeating the service (`mysql` + MYSQL_PASSWORD -> mysql_password)
       const own = v === svc || v.startsWith(`${svc}_`) ? v : `${svc}_${v}`;
-      const base = c.kind === 'variable' ? sanitize(c.value) : c.services.size > 1 ? v : own;
-      const needsDotenv = c.kind === 'literal' && c.occurrences.some((o) => !fileMode.get(o));
+      const base = c.kind === 'variable' ? secretIdent(c.value) : c.services.size > 1 ? v : own;
+      const needsDotenv = c.kind === 'literal' && c.occurrences.some((x) => x.mode === 'env-var');
       const ok = (name: string): boolean => {
         if (taken.has(name)) return false;
         const defs = this.declared.get(name);
-        if (defs) {
-          const want = this.definition(c, name, dir);
-          if (!defs.every((d) => JSON.stringify(d) === JSON.stringify(want))) return false;
-          if (c.kind === 'literal') {
-            const current = this.ctx.readFile(this.rel(dir, `secrets/${name}.txt`));
-            if (current !== null && current !== c.value) return false;
-          }
-        } else if (c.kind === 'literal') {
+        if (defs && !defs.every((d) => JSON.stringify(d) === JSON.stringify(this.definition(c, name)))) return false;
+        if (c.kind === 'literal') {
           const current = this.ctx.readFile(this.rel(dir, `secrets/${name}.txt`));
           if (current !== null && current !== c.value) return false;
         }
-        if (needsDotenv) {
-          const e = dotenvFor(dir).get(name.toUpperCase());
-          if (e && e.value !== c.value) return false;
-        }
+        // a generated variable must be one nothing else reads (another environment's value)
+        if (needsDotenv && this.usedVars.has(name.toUpperCase())) return false;
         return true;
       };
-      const tries = [base, `${base}_${fileTag(first.file.path)}`];
-      let name = tries.find(ok);
+      const envTag = secretIdent(first.envs[0]?.name ?? 'env');
+      let name = [base, `${base}_${envTag}`].find(ok);
       for (let n = 2; !name; n++) if (ok(`${base}_${n}`)) name = `${base}_${n}`;
-      taken.set(name, c);
+      taken.add(name);
       c.secretName = name;
-      if (needsDotenv) c.dotenvName = name.toUpperCase();
+      if (needsDotenv) {
+        c.dotenvName = name.toUpperCase();
+        this.usedVars.add(c.dotenvName);
+      }
     }
   }
 
-  private definition(c: Candidate, name: string, _dir: string): Record<string, string> {
+  private definition(c: Candidate, name: string): Record<string, string> {
     return c.kind === 'literal' ? { file: `./secrets/${name}.txt` } : { environment: c.value };
   }
 
   // ----- edits ----------------------------------------------------------------------------
 
-  private applyAll(cands: Candidate[], fileMode: Map<Occurrence, boolean>): void {
+  private applyAll(cands: Candidate[]): void {
     const ctx = this.ctx;
     const declaredIn = new Set<string>(); // file \0 name
     const mountedIn = new Set<string>(); // file \0 service \0 name
-    const dotenvLines = new Map<string, string[]>(); // dir -> lines
+    const dotenvLines = new Map<string, Set<string>>(); // env file (relative) -> lines
+    const example = new Map<string, Set<string>>(); // dir -> .env.example lines
     const secretDirs = new Set<string>();
     const dotenvDirs = new Set<string>();
+    const dotenvCache = new Map<string, Map<string, unknown>>();
+    const dotenvHas = (p: string, key: string): boolean => {
+      let d = dotenvCache.get(p);
+      if (!d) dotenvCache.set(p, (d = parseDotenv(ctx.readFile(p) ?? '')));
+      return d.has(key);
+    };
 
     for (const c of cands) {
       const name = c.secretName!;
-      for (const o of c.occurrences) {
+      for (const { o, mode } of c.occurrences) {
         const ed = ctx.editor(o.file);
-        const useFile = fileMode.get(o)!;
         const dir = this.baseDir(o.file);
         const target = `/run/secrets/${name}`;
         // 1. the variable
-        if (useFile) {
+        if (mode === 'file-var') {
           const fileVar = `${o.name}_FILE`;
           if (o.form === 'list') ed.replaceScalar(o.path, `${fileVar}=${target}`);
           else renameMapEntry(ed, o.envPath, o.name, fileVar, target);
         } else if (c.kind === 'literal') {
           const ref = '${' + c.dotenvName + '}';
           ed.replaceScalar(o.path, o.form === 'list' ? `${o.name}=${ref}` : ref);
-          const lines = dotenvLines.get(dir) ?? [];
-          const line = dotenvLine(c.dotenvName!, c.value);
-          const existing = parseDotenv(ctx.readFile(this.rel(dir, '.env')) ?? '').get(c.dotenvName!);
-          if (!existing && !lines.includes(line)) lines.push(line);
-          dotenvLines.set(dir, lines);
+          // the .env each environment reading this file interpolates from
+          const files = new Set(o.envs.flatMap((e) => (e.envFiles?.length ? e.envFiles.map((f) => path.relative(ctx.project.dir, f)) : [this.rel(dir, '.env')])));
+          for (const p of files) {
+            const lines = dotenvLines.get(p) ?? new Set<string>();
+            if (!dotenvHas(p, c.dotenvName!)) lines.add(dotenvLine(c.dotenvName!, c.value));
+            dotenvLines.set(p, lines);
+          }
           dotenvDirs.add(dir);
+          this.exampleLine(example, dir, `${c.dotenvName}=`);
         }
         // 2. the mount
         const mk = `${o.file.path}\0${o.service}\0${name}`;
@@ -513,59 +666,36 @@ class SecretsFix {
         const dk = `${o.file.path}\0${name}`;
         if (!declaredIn.has(dk)) {
           declaredIn.add(dk);
-          const top = asObject(o.file.model.secrets);
-          if (!top || !(name in top)) ed.setIn(['secrets', name], this.definition(c, name, dir));
+          const top = isObj(o.file.model.secrets) ? o.file.model.secrets : undefined;
+          if (!top || !(name in top)) ed.setIn(['secrets', name], this.definition(c, name));
         }
         // 4. files
         if (c.kind === 'literal') {
           ctx.writeFile(this.rel(dir, `secrets/${name}.txt`), c.value, { mode: 0o600 });
           secretDirs.add(dir);
+          this.exampleLine(example, dir, `# secrets/${name}.txt (gitignored): create it on a new clone`);
         }
-        // 5. report
-        const source = c.kind === 'literal' ? `./secrets/${name}.txt` : `the ${c.value} variable`;
-        if (useFile) {
-          const assumed = this.assumeFile && !imageReadsFileVar(this.imagesOf(o)[0], o.name);
-          ctx.note({
-            file: o.file.path,
-            service: o.service,
-            message: `${o.name} -> ${o.name}_FILE=${target} (secret ${name} from ${source})`,
-            reason: `${assumed ? `--assume-file-support: the app is taken to read ${o.name}_FILE` : `the image reads ${o.name}_FILE`}; the value no longer sits in the compose file nor in the container's environment`,
-          });
-          if (assumed)
-            ctx.warn({
-              file: o.file.path,
-              service: o.service,
-              message: `${o.service} no longer receives ${o.name}: it must read the value from the file named by ${o.name}_FILE (${target})`,
-            });
-        } else {
-          ctx.note({
-            file: o.file.path,
-            service: o.service,
-            message:
-              c.kind === 'literal'
-                ? `${o.name} now comes from .env (\${${c.dotenvName}}); secret ${name} mounted from ${source}`
-                : `secret ${name} (from ${source}) mounted at ${target}`,
-            reason:
-              c.kind === 'literal'
-                ? 'the literal value no longer sits in the compose file; .env is gitignored'
-                : 'the app can read the secret from a file instead of its environment',
-          });
-          ctx.warn({
-            file: o.file.path,
-            service: o.service,
-            message: `${o.service} still receives ${o.name} as an environment variable${c.kind === 'literal' ? ' (now interpolated from .env)' : ''}; make the app read ${target} (or support ${o.name}_FILE) and then remove ${o.name}`,
-          });
-        }
+        // 5. intent, for every environment the edit reaches (all of them get this value)
+        for (const env of o.envs) ctx.intend(secretDelivers({ env: env.name, service: o.service }, o.name, name, mode));
+        // 6. report
+        this.report(c, o, mode, name, target);
       }
     }
 
     const dotenvExisted = new Map<string, boolean>();
     for (const dir of dotenvDirs) dotenvExisted.set(dir, ctx.readFile(this.rel(dir, '.env')) !== null);
-    for (const [dir, lines] of dotenvLines) {
-      if (!lines.length) continue;
-      const p = this.rel(dir, '.env');
+    for (const [p, lines] of dotenvLines) {
+      if (!lines.size) continue;
       // created private (it holds the values); an existing .env keeps its mode
-      ctx.writeFile(p, appendLines(ctx.readFile(p), lines), { mode: 0o600 });
+      ctx.writeFile(p, appendLines(ctx.readFile(p), [...lines]), { mode: 0o600 });
+    }
+    for (const [dir, lines] of example) {
+      const p = this.rel(dir, '.env.example');
+      const current = ctx.readFile(p);
+      const have = new Set((current ?? '').split(/\r?\n/).map((l) => l.trim()));
+      const keys = parseDotenv(current ?? '');
+      const add = [...lines].filter((l) => !have.has(l) && !(l.endsWith('=') && keys.has(l.slice(0, -1))));
+      if (add.length) ctx.writeFile(p, appendLines(current, add));
     }
     for (const dir of new Set([...secretDirs, ...dotenvDirs])) {
       const p = this.rel(dir, '.gitignore');
@@ -575,7 +705,8 @@ class SecretsFix {
       if (dotenvDirs.has(dir) && !gitignoreHas(current, '.env')) {
         add.push('.env');
         if (dotenvExisted.get(dir))
-          ctx.warn({
+          this.warn({
+            id: 'dotenv-tracked',
             file: p,
             message: `.env existed and was not gitignored: it is ignored now, but if git already tracks it run \`git rm --cached ${this.rel(dir, '.env')}\``,
           });
@@ -584,8 +715,53 @@ class SecretsFix {
     }
   }
 
-  private imagesOf(o: Occurrence): (string | undefined)[] {
-    return this.envsOf(o.file).map((e) => this.imageIn(e, o.service));
+  private exampleLine(example: Map<string, Set<string>>, dir: string, line: string): void {
+    const lines = example.get(dir);
+    if (lines) lines.add(line);
+    else example.set(dir, new Set([line]));
+  }
+
+  private report(c: Candidate, o: Occurrence, mode: Mode, name: string, target: string): void {
+    const ctx = this.ctx;
+    const source = c.kind === 'literal' ? `./secrets/${name}.txt` : `the ${c.value} variable`;
+    const envNote = ctx.project.environments.length > 1 ? ` (${o.envs.map((e) => e.name).join(', ')})` : '';
+    if (mode === 'file-var') {
+      const assumed = this.assumeFile && !o.envs.every((e) => imageReadsFileVar(this.imageIn(e, o.service), o.name));
+      ctx.note({
+        file: o.file.path,
+        service: o.service,
+        message: `${o.name} -> ${o.name}_FILE=${target} (secret ${name} from ${source})${envNote}`,
+        reason: `${assumed ? `--assume-file-support: the app is taken to read ${o.name}_FILE` : `the image reads ${o.name}_FILE`}; the value no longer sits in the compose file nor in the container's environment`,
+      });
+      if (assumed)
+        ctx.warn({
+          id: 'assumed-file-support',
+          file: o.file.path,
+          line: o.line,
+          service: o.service,
+          message: `${o.service} no longer receives ${o.name}: it must read the value from the file named by ${o.name}_FILE (${target})`,
+        });
+      return;
+    }
+    ctx.note({
+      file: o.file.path,
+      service: o.service,
+      message:
+        (c.kind === 'literal'
+          ? `${o.name} now comes from .env (\${${c.dotenvName}}); secret ${name} mounted from ${source}`
+          : `secret ${name} (from ${source}) mounted at ${target}`) + envNote,
+      reason:
+        c.kind === 'literal'
+          ? 'the literal value no longer sits in the compose file; .env is gitignored'
+          : 'the app can read the secret from a file instead of its environment',
+    });
+    ctx.warn({
+      id: 'still-in-environment',
+      file: o.file.path,
+      line: o.line,
+      service: o.service,
+      message: `${o.service} still receives ${o.name} as an environment variable${c.kind === 'literal' ? ' (now interpolated from .env)' : ''}; make the app read ${target} (or support ${o.name}_FILE) and then remove ${o.name}`,
+    });
   }
 
   private readonly createdLists = new Set<string>();
@@ -602,12 +778,11 @@ class SecretsFix {
       this.createdLists.add(created);
       return;
     }
-    const list = asObject(file.model.services)?.[service] as Record<string, unknown> | undefined;
-    const current = list?.secrets;
-    const has = Array.isArray(current) && current.some((s) => s === name || asObject(s)?.source === name);
+    const current = (serviceOf(file.model, service) as Obj | undefined)?.secrets;
+    const has = Array.isArray(current) && current.some((s) => s === name || (isObj(s) && s.source === name));
     if (has) return;
     if (notPhysical(ref) || !(isSeq(ref.node) || ref.node === null)) {
-      this.ctx.warn({ file: file.path, service, message: `${service} must mount secret ${name}, but its secrets list cannot be edited in place; add it by hand` });
+      this.warn({ id: 'not-editable', file: file.path, service, message: `${service} must mount secret ${name}, but its secrets list cannot be edited in place; add it by hand` });
       return;
     }
     ed.appendItem(p, name);

@@ -1,6 +1,8 @@
 import type { ComposeSource } from '../core/source.js';
 import type { Editor } from '../core/edit.js';
 import type { ComposeModel } from '../core/merge/index.js';
+import type { Delta } from './intent/deltas.js';
+import type { Capabilities, Runtime } from './settings.js';
 
 /** One option a fix accepts; the CLI turns it into a flag. */
 export interface TransformOption {
@@ -38,6 +40,10 @@ export interface ProjectFile {
 export interface Environment {
   name: string;
   files: ProjectFile[];
+  /** `--env-file`s for interpolation (absolute); none: the project's `.env`. */
+  envFiles?: string[];
+  /** Found in the project directory rather than named with --env (fixed and checked all the same). */
+  discovered?: boolean;
   /** The merged model in the normal form (our merge engine). */
   merged: ComposeModel;
 }
@@ -60,13 +66,27 @@ export interface ChangeNote {
   reason: string;
 }
 
+export type Severity = 'error' | 'warning' | 'note';
+
 export interface Warning {
   fix: string;
+  /**
+   * Stable name of the kind of finding, `<fix>/<kind>` (e.g. `add-volumes/postgres18-layout`):
+   * what `--fail-on`, suppressions and the rule contract will key on.
+   */
+  id: string;
+  /** error: the stack does not work as written; warning: it works but is risky; note: information. */
+  severity: Severity;
   file?: string;
+  /** 1-based line in `file`, when the finding is about one place. */
+  line?: number;
   service?: string;
   /** Something a human must do or check, e.g. `backend must read /run/secrets/db_password`. */
   message: string;
 }
+
+/** What a fix passes to `warn` / `info`: the id without the fix prefix; severity defaults to warning (info: note). */
+export type Finding = Omit<Warning, 'fix' | 'severity' | 'id'> & { id: string; severity?: Severity };
 
 export interface TransformContext {
   project: ComposeProject;
@@ -79,9 +99,18 @@ export interface TransformContext {
   readFile(path: string): string | null;
   /** Record a change and its reason for the summary. */
   note(note: Omit<ChangeNote, 'fix'>): void;
-  warn(warning: Omit<Warning, 'fix'>): void;
+  /** Something a human must do or check ("needs a human"). */
+  warn(warning: Finding): void;
   /** Explain a decision that needs no action, e.g. why the fix did nothing here. */
-  info(info: Omit<Warning, 'fix'>): void;
+  info(info: Finding): void;
+  /**
+   * Declare an intended effect on what a container gets. Every change a fix makes to any
+   * environment must be declared; the runner refuses the run otherwise (intent/check.ts).
+   */
+  intend(delta: Delta): void;
+  /** Which tool runs the project and what its version supports. */
+  runtime: Runtime;
+  capabilities: Capabilities;
   /** Register a secret value: it is masked in every diff, summary and report. */
   mask(secret: string): void;
 }

@@ -21,15 +21,13 @@
  * backend talker pulls a frontend-only peer onto backend; repeated until nothing changes.
  */
 import { lookupImage } from '../data/stateful-images.js';
-import { applyDefaults, parseImageRef } from '../data/image-ref.js';
-import { isObj, strings, type Obj } from './project-view.js';
+import { parseImageRef } from '../data/image-ref.js';
+import { serviceReferences, type MountedFiles, type Relation } from './references.js';
+import { isObj, type Obj } from './project-view.js';
 
 export type NetRole = 'frontend' | 'backend';
 
-export interface Relation {
-  to: string;
-  via: string;
-}
+export type { Relation };
 
 export interface ServiceFacts {
   name: string;
@@ -89,22 +87,9 @@ export const EDGE_IMAGES: readonly string[] = [
   'lucaslorentz/caddy-docker-proxy',
 ];
 
-/** Tokens of a string that could be host names (`redis://user:pw@cache:6379/0` -> cache). */
-export function hostTokens(s: string): string[] {
-  return s
-    .split(/[\s,;=/@"'()[\]?&]+/)
-    .map((t) => t.replace(/:\d+$/, ''))
-    .filter(Boolean);
-}
-
 /** Facts about each merged service (normal form) relevant to the split. */
-export function serviceFacts(services: Record<string, Obj>): ServiceFacts[] {
-  // host names that reach a service: its name, hostname, container_name
-  const hostOf = new Map<string, string>();
-  for (const [name, svc] of Object.entries(services)) {
-    hostOf.set(name, name);
-    for (const k of ['hostname', 'container_name']) if (typeof svc[k] === 'string') hostOf.set(svc[k] as string, name);
-  }
+export function serviceFacts(services: Record<string, Obj>, mounted?: MountedFiles): ServiceFacts[] {
+  const refs = serviceReferences(services, mounted);
   const all = Object.entries(services).map(([name, svc]) => {
     const hit = lookupImage(svc.image);
     const ref = parseImageRef(svc.image);
@@ -114,24 +99,13 @@ export function serviceFacts(services: Record<string, Obj>): ServiceFacts[] {
       datastore: hit ? (hit.entry.datastore ? hit.entry.id : undefined) : datastoreByName(ref?.repository),
       edge: ref && EDGE_IMAGES.includes(ref.repository) ? ref.repository : undefined,
       published: [],
-      talksTo: [],
+      talksTo: [...(refs.get(name) ?? [])],
       envFile: Array.isArray(svc.env_file) ? svc.env_file.length > 0 : svc.env_file !== undefined,
     };
     for (const p of Array.isArray(svc.ports) ? svc.ports : []) {
       if (!isObj(p)) continue;
       facts.published.push(p.published !== undefined ? `${String(p.published)}:${String(p.target)}` : String(p.target));
     }
-    const add = (to: string | undefined, via: string): void => {
-      if (!to || to === name || !(to in services)) return;
-      if (!facts.talksTo.some((r) => r.to === to)) facts.talksTo.push({ to, via });
-    };
-    if (isObj(svc.depends_on)) for (const dep of Object.keys(svc.depends_on)) add(dep, 'depends_on');
-    for (const l of strings(svc.links)) add(l.split(':')[0], 'links');
-    if (isObj(svc.environment))
-      for (const [k, v] of Object.entries(svc.environment))
-        if (typeof v === 'string') for (const t of hostTokens(applyDefaults(v).text)) add(hostOf.get(t), `environment ${k}`);
-    for (const key of ['command', 'entrypoint'])
-      for (const a of strings(svc[key])) for (const t of hostTokens(applyDefaults(a).text)) add(hostOf.get(t), key);
     return facts;
   });
   // proxies that discover their upstreams from labels or environment variables
