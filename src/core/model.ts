@@ -21,10 +21,10 @@
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, Node as YamlNode, Scalar } from 'yaml';
 import { ComposemodError } from './errors.js';
-import { RESET, Override, isOverride, isReset } from './merge/sentinels.js';
+import { RESET, Override, GoTime, isOverride, isReset, isGoTime } from './merge/sentinels.js';
 import { aliasTarget } from './anchors.js';
 
-export { RESET, Override, isOverride, isReset };
+export { RESET, Override, GoTime, isOverride, isReset, isGoTime };
 export type { Reset } from './merge/sentinels.js';
 
 export type ModelPath = (string | number)[];
@@ -35,7 +35,18 @@ export interface ToModelOptions {
   maxAliasNodes?: number;
   /** 1-based line/col of an offset into the document's text, for error locations. */
   position?: (offset: number) => { line: number; col: number };
+  /**
+   * Read the document exactly as Docker Compose does (go-yaml v3 into `interface{}`, through
+   * compose-go's reset processor), instead of the lenient reading the editing layer uses:
+   * - a key written twice in one mapping is an error (`mapping key "image" already defined at
+   *   line 3`), located at the second occurrence;
+   * - integers beyond 2^53 keep their digits (a `bigint`; beyond int64/uint64 they are floats);
+   * - plain scalars shaped like timestamps (`2024-01-15`) are `GoTime` values;
+   * - a non-string key (`1:`, `true:`, `null:`) is an error, as in compose-go.
+   */
+  compose?: boolean;
 }
+
 
 /** What `toModel` accepts besides a bare Document: a parsed source (core/source.ts). */
 export interface DocumentSource {
@@ -63,7 +74,10 @@ export function toModel(input: Document | DocumentSource, file?: string, opts: T
     const where = e.linePos?.[0];
     throw new ComposemodError(`invalid YAML: ${e.message.split('\n')[0]}`, { file: name, line: where?.line, col: where?.col });
   }
-  return new Converter(doc, name, opts.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES, position).convert(doc.contents, false);
+  return new Converter(doc, name, opts.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES, position, opts.compose === true).convert(
+    doc.contents,
+    false,
+  );
 }
 
 class Converter {
@@ -76,6 +90,7 @@ class Converter {
     private readonly file: string,
     private readonly maxAliasNodes: number,
     private readonly position?: (offset: number) => { line: number; col: number },
+    private readonly compose = false,
   ) {}
 
   private fail(message: string, node: unknown): never {
@@ -108,7 +123,7 @@ class Converter {
     if (!raw && tag === '!override') {
       return new Override(isScalar(node) ? scalarSource(node) : this.convertCollection(node, true));
     }
-    if (isScalar(node)) return scalarValue(node);
+    if (isScalar(node)) return scalarValue(node, this.compose);
     return this.convertCollection(node, raw);
   }
 
@@ -117,8 +132,10 @@ class Converter {
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
       const merged: unknown[] = [];
+      const seen = this.compose ? new Map<string, unknown>() : undefined;
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
+        if (seen) this.checkDuplicate(seen, pair.key);
         if (isMergeKey(pair.key)) {
           merged.push(pair.value);
           continue;
@@ -147,8 +164,28 @@ class Converter {
     }
   }
 
+  /** compose-go's reset processor: a key (as written) twice in one mapping is an error. */
+  private checkDuplicate(seen: Map<string, unknown>, key: unknown): void {
+    const node = isAlias(key) ? aliasTarget(this.doc, key) : key;
+    const text = isScalar(node) ? scalarSource(node) : '';
+    const first = seen.get(text);
+    if (first !== undefined) {
+      const line = this.lineOf(first);
+      this.fail(`mapping key ${goQuote(text)} already defined${line ? ` at line ${line}` : ''}`, key);
+    }
+    seen.set(text, key);
+  }
+
+  private lineOf(node: unknown): number | undefined {
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    return range && this.position ? this.position(range[0]).line : undefined;
+  }
+
   private keyString(key: unknown): string {
     const value = this.convert(key, true);
+    if (this.compose && typeof value !== 'string') {
+      this.fail(`non-string key: ${value === null ? '<nil>' : String(value)} (Compose accepts only string keys; quote it)`, key);
+    }
     if (value === null) return '<nil>';
     if (typeof value === 'string') return value;
     if (typeof value === 'number') return goNumber(value);
@@ -180,17 +217,17 @@ function scalarSource(node: Scalar): string {
   return node.value === null || node.value === undefined ? '' : String(node.value);
 }
 
-function scalarValue(node: Scalar): unknown {
+function scalarValue(node: Scalar, compose = false): unknown {
   const tag = node.tag;
   if (tag && tag.startsWith(YAML_TAG)) {
     const v: unknown = node.value;
     if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-    if (typeof v === 'bigint') return Number(v);
+    if (typeof v === 'bigint') return compose && !Number.isSafeInteger(Number(v)) ? v : Number(v);
     return scalarSource(node);
   }
   if (tag) return scalarSource(node); // `!` and unknown local tags: the text
   if (node.type === 'PLAIN' || node.type === undefined) {
-    if (typeof node.source === 'string') return resolvePlain(node.source);
+    if (typeof node.source === 'string') return compose ? resolvePlainCompose(node.source) : resolvePlain(node.source);
     return node.value ?? null;
   }
   return typeof node.value === 'string' ? node.value : scalarSource(node);
@@ -222,6 +259,69 @@ export function resolvePlain(text: string): unknown {
   }
   if (FLOAT.test(plain)) return Number.parseFloat(plain);
   return text;
+}
+
+/**
+ * `resolvePlain` as Docker Compose reads it: integers outside JS's safe range keep their
+ * digits (a `bigint`, as Go's int64/uint64 do), timestamps are `GoTime` values.
+ */
+export function resolvePlainCompose(text: string): unknown {
+  if (/^[0-9]{4}-/.test(text)) {
+    const t = parseTimestamp(text);
+    if (t) return t;
+  }
+  const value = resolvePlain(text);
+  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    const big = goInteger(text);
+    if (big !== undefined) return big;
+  }
+  return value;
+}
+
+/** The int64/uint64 value of an integer literal (Go's base-0 ParseInt rules), if it is one. */
+function goInteger(text: string): bigint | undefined {
+  const int = INT.exec(text.replace(/_/g, ''));
+  if (!int) return undefined;
+  const lower = int[2].toLowerCase();
+  const octal = lower.length > 1 && /^0[0-7]/.test(lower);
+  const value = (int[1] === '-' ? -1n : 1n) * BigInt(octal ? `0o${lower.slice(1)}` : lower);
+  return value >= -(2n ** 63n) && value < 2n ** 64n ? value : undefined;
+}
+
+const TIMESTAMP =
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:([Tt])|([ ]))(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,9}))?(Z|[-+]\d{2}:\d{2})?)?$/;
+
+/**
+ * go-yaml v3's timestamp resolution: Go's `time.Parse` with the layouts
+ * `2006-1-2T15:4:5.999999999Z07:00` (also with `t`), `2006-1-2 15:4:5.999999999` and `2006-1-2`.
+ */
+export function parseTimestamp(text: string): GoTime | undefined {
+  const m = TIMESTAMP.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, tee, space, h = '0', mi = '0', s = '0', frac = '', zone] = m;
+  if (tee && !zone) return undefined; // the T layouts need a zone
+  if (space && zone) return undefined; // the space layout has none
+  const num = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s)];
+  const [year, month, day, hour, minute, second] = num;
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > days) return undefined;
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const date = `${y}-${p2(month)}-${p2(day)}`;
+  const clock = `${p2(hour)}:${p2(minute)}:${p2(second)}`;
+  const nanos = frac.replace(/0+$/, '');
+  const fraction = nanos ? `.${nanos}` : '';
+  const offset = !zone || zone === 'Z' ? '' : zone;
+  const rfc3339 = `${date}T${clock}${fraction}${offset || 'Z'}`;
+  // Time.String(): "2006-01-02 15:04:05.999999999 -0700 MST"; a parsed offset has no zone name
+  const numeric = offset ? offset.replace(':', '') : '+0000';
+  const text_ = `${date} ${clock}${fraction} ${numeric} ${offset ? numeric : 'UTC'}`;
+  return new GoTime(text, rfc3339, text_);
+}
+
+/** Go's `%#v` of a string (a double-quoted Go literal). */
+function goQuote(s: string): string {
+  return JSON.stringify(s);
 }
 
 const TOP_LEVEL = ['version', 'name', 'services', 'networks', 'volumes', 'secrets', 'configs', 'include', 'models'];
