@@ -3,7 +3,7 @@
  * compose-go matches them (`tree.Path`), `fmt.Sprint` of decoded YAML values, `strconv`
  * number parsing and float formatting, and `path.Clean`.
  */
-import { isGoTime } from './merge/sentinels.js';
+import { GoTime, isGoTime } from './merge/sentinels.js';
 
 /** A compose-go tree path: its parts (`[]` stands for any sequence item). */
 export type TreePath = readonly string[];
@@ -173,3 +173,35 @@ export function basePath(p: string): string {
 export function isAbsPath(p: string): boolean {
   return p.startsWith('/');
 }
+
+const TIMESTAMP =
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:([Tt])|([ ]))(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,9}))?(Z|[-+]\d{2}:\d{2})?)?$/;
+
+/**
+ * go-yaml v3's timestamp resolution: Go's `time.Parse` with the layouts
+ * `2006-1-2T15:4:5.999999999Z07:00` (also with `t`), `2006-1-2 15:4:5.999999999` and `2006-1-2`.
+ */
+export function parseTimestamp(text: string): GoTime | undefined {
+  const m = TIMESTAMP.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, tee, space, h = '0', mi = '0', s = '0', frac = '', zone] = m;
+  if (tee && !zone) return undefined; // the T layouts need a zone
+  if (space && zone) return undefined; // the space layout has none
+  const num = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s)];
+  const [year, month, day, hour, minute, second] = num;
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > days) return undefined;
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const date = `${y}-${p2(month)}-${p2(day)}`;
+  const clock = `${p2(hour)}:${p2(minute)}:${p2(second)}`;
+  const nanos = frac.replace(/0+$/, '');
+  const fraction = nanos ? `.${nanos}` : '';
+  const offset = !zone || zone === 'Z' ? '' : zone;
+  const rfc3339 = `${date}T${clock}${fraction}${offset || 'Z'}`;
+  // Time.String(): "2006-01-02 15:04:05.999999999 -0700 MST"; a parsed offset has no zone name
+  const numeric = offset ? offset.replace(':', '') : '+0000';
+  const text_ = `${date} ${clock}${fraction} ${numeric} ${offset ? numeric : 'UTC'}`;
+  return new GoTime(text, rfc3339, text_);
+}
+
