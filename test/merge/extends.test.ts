@@ -112,7 +112,10 @@ describe('extends from another file', () => {
     expect(error(['services:\n  web: {extends: {file: loop.yml, service: l}}'], opts).message).toMatch(/^Circular reference:/);
   });
   it('errors of the callback propagate; no callback is an error', () => {
-    expect(error(['services:\n  web: {extends: {file: missing.yml, service: a}}'], opts).message).toBe('no such file missing.yml');
+    // an error about the other file itself is reported at the extending service's `extends`
+    const missing = error(['services:\n  web: {extends: {file: missing.yml, service: a}}'], opts);
+    expect(missing.message).toBe('extends.file "missing.yml": dir/f0.yml: no such file missing.yml');
+    expect(missing.modelPath).toEqual(['services', 'web', 'extends']);
     expect(error(['services:\n  web: {extends: {file: common.yml, service: base}}']).message).toMatch(/no file loader/);
   });
 });

@@ -43,7 +43,7 @@ export function loaderFs(cwd: string, overlay?: ReadonlyMap<string, string>): Lo
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : `cannot read (${code})`;
-        throw new ComposemodError(`open ${abs(path)}: ${why}`, { file: path });
+        throw new ComposemodError(why, { file: abs(path) });
       }
       return decodeText(bytes, path);
     },

@@ -26,6 +26,7 @@ import { projectJson, projectYaml } from './marshal.js';
 import { valueJson, valueNode, writeJson } from './print.js';
 import { loadProjectModel, type ProjectModel, type ProjectOptions } from './project.js';
 import { emitYamlDocument } from './yaml-emit.js';
+import { locateIn } from './load.js';
 import { containerViews, type ContainerView } from './containers.js';
 
 export type { ProjectOptions, ProjectModel, ComposeVersion } from './project.js';
@@ -48,6 +49,26 @@ export interface LoadedProject extends ProjectModel {
 export function loadProject(opts: ProjectOptions): LoadedProject {
   const model = loadProjectModel(opts);
   if (!model.interpolated) return { ...model, containers: {} };
+  try {
+    return bind(model, opts);
+  } catch (e) {
+    throw e instanceof ComposemodError ? locateInProject(e, model) : e;
+  }
+}
+
+/** An error about the project (no file yet): at the last file that writes its model path. */
+function locateInProject(e: ComposemodError, model: ProjectModel): ComposemodError {
+  if (e.file || !e.modelPath?.length) return e.file ? e : e.withLocation({ file: model.files[model.files.length - 1] });
+  for (const file of [...model.files].reverse()) {
+    const source = model.sources.get(file);
+    if (!source) continue;
+    const where = locateIn(source, e.modelPath);
+    if (where) return e.withLocation({ file, ...where });
+  }
+  return e.withLocation({ file: model.files[model.files.length - 1] });
+}
+
+function bind(model: ProjectModel, opts: ProjectOptions): LoadedProject {
   const warn = opts.warn ?? (() => {});
   const fs = loaderFs(opts.workingDir, opts.overlay);
   let typed = bindProject(model.model, model.name, { warn });
@@ -65,7 +86,7 @@ export function configText(project: LoadedProject, format: 'yaml' | 'json' = 'ya
   if (!project.typed) {
     return format === 'json' ? writeJson(valueJson(project.model)) : emitYamlDocument(valueNode(project.model));
   }
-  const text = format === 'json' ? writeJson(projectJson(project.typed)) : emitYamlDocument(projectYaml(project.typed), true);
+  const text = format === 'json' ? writeJson(projectJson(project.typed)) : emitYamlDocument(projectYaml(project.typed));
   // compose escapes every `$` of the interpolated output, so it can be read back as is
   return text.replace(/\$/g, '$$$$');
 }

@@ -129,6 +129,18 @@ export function inFile<T>(file: string, ctx: LoadContext, work: () => T): T {
   }
 }
 
+/** Line and column of a model path (or its deepest existing ancestor, not the root) in a source. */
+export function locateIn(source: ComposeSource, path: readonly (string | number)[]): { line: number; col: number } | undefined {
+  for (let n = path.length; n > 0; n--) {
+    for (const doc of source.docs) {
+      const hit = nodeAt({ doc } as unknown as ComposeSource, path.slice(0, n));
+      const start = (hit?.pair?.key as { range?: [number, number] } | null | undefined)?.range?.[0] ?? hit?.range?.[0];
+      if (start !== undefined) return source.position(start);
+    }
+  }
+  return undefined;
+}
+
 /** Adds file, line and column to an error that has a model path. */
 export function locate(e: ComposemodError, file: string, ctx: LoadContext): ComposemodError {
   if (e.line !== undefined) return e.file ? e : e.withLocation({ file });

@@ -6,7 +6,8 @@
  * would read back as another type are double-quoted, strings YAML cannot write plain are
  * single-quoted when possible, multi-line strings are literal blocks (`|-`), no line folding.
  *
- * A port of the parts of emitterc.go the encoder reaches, without comments, anchors or tags.
+ * A port of the parts of emitterc.go (yaml v3.0.4) the encoder reaches, without comments,
+ * anchors or tags.
  */
 import { parseTimestamp } from '../go.js';
 
@@ -155,12 +156,6 @@ type State = 'document' | 'seqItem' | 'mapKey' | 'mapValue';
 
 class Emitter {
   out = '';
-  /**
-   * go.yaml.in/yaml/v3 v3.0.4 (compose-go's encoder, the interpolated output) breaks the line
-   * right after a block scalar's header; gopkg.in/yaml.v3 v3.0.1 (`--no-interpolate`) does
-   * not, and so loses a leading empty line of a literal block.
-   */
-  constructor(private readonly literalHeaderBreak: boolean) {}
 
   private indent = -1;
   private indents: number[] = [];
@@ -386,7 +381,9 @@ class Emitter {
     if (chars.length === 0 || !isBreak(chars[chars.length - 1])) chomp = '-';
     else if (chars.length === 1 || isBreak(chars[chars.length - 2])) chomp = '+';
     if (chomp) this.writeIndicator(chomp, false, false, false);
-    if (this.literalHeaderBreak) this.putBreak();
+    // yaml v3.0.4 (what Debian's Docker Compose 2.40.3 is built with; v3.0.1 did not) breaks
+    // the line right after the header, so a leading empty line of the value is kept
+    this.putBreak();
     this.whitespace = true;
     let breaks = true;
     for (const c of chars) {
@@ -421,12 +418,9 @@ const ESCAPES: Record<number, string> = {
   0x2029: 'P',
 };
 
-/**
- * The YAML document of a node, as `yaml.NewEncoder` + `SetIndent(2)` + `Encode` writes it;
- * `v3_0_4`: the go.yaml.in fork's encoder (see Emitter.literalHeaderBreak).
- */
-export function emitYamlDocument(root: YNode, v3_0_4 = false): string {
-  return new Emitter(v3_0_4).document(root);
+/** The YAML document of a node, as `yaml.NewEncoder` + `SetIndent(2)` + `Encode` writes it. */
+export function emitYamlDocument(root: YNode): string {
+  return new Emitter().document(root);
 }
 
 // --- yaml.v3's map key order ------------------------------------------------------------

@@ -72,8 +72,11 @@ function resolveService(
     try {
       loaded = loadFile(String(other), file);
     } catch (e) {
-      if (e instanceof ComposemodError) throw e.modelPath ? e : new ComposemodError(e.message, { file: e.file, line: e.line, col: e.col, modelPath: at });
-      throw e;
+      if (!(e instanceof ComposemodError)) throw e;
+      // an error inside the other file stays located there; one about the file itself
+      // (missing, unreadable) is reported at this file's `extends`
+      if (e.line !== undefined || e.modelPath) throw e;
+      throw modelError(`extends.file ${JSON.stringify(String(other))}: ${e.file ? `${e.file}: ` : ''}${e.message}`, at);
     }
     if (!(ref in loaded.services)) {
       throw modelError(`cannot extend service ${JSON.stringify(name)} in ${file}: service ${JSON.stringify(ref)} not found in ${String(other)}`, at);

@@ -1,6 +1,6 @@
 /**
  * The short syntaxes compose-go turns into long forms, parsed exactly as it does: ports
- * (`types.ParsePortConfig`, docker/go-connections v0.6 `nat.ParsePortSpecs`) and service
+ * (`types.ParsePortConfig`, docker/go-connections v0.4.0 `nat.ParsePortSpecs`) and service
  * volumes (`format.ParseVolume`), then encoded the way compose-go's `encode` (mapstructure,
  * yaml tags, omitempty) turns the Go structs into mappings.
  */
@@ -19,7 +19,7 @@ function parseUint16(s: string): number {
 }
 
 function parsePortRange(ports: string): [number, number] {
-  if (ports === '') throw new PortError('empty string specified for ports');
+  if (ports === '') throw new PortError('Empty string specified for ports.');
   if (!ports.includes('-')) {
     const n = parseUint16(ports);
     return [n, n];
@@ -27,8 +27,23 @@ function parsePortRange(ports: string): [number, number] {
   const parts = ports.split('-');
   const start = parseUint16(parts[0]);
   const end = parseUint16(parts[1]);
-  if (end < start) throw new PortError(`invalid range specified for port: ${ports}`);
+  if (end < start) throw new PortError(`Invalid range specified for the Port: ${ports}`);
   return [start, end];
+}
+
+/** Go's `net.SplitHostPort(ip + ":")` host part (brackets stripped), or an error. */
+function hostOf(rawIP: string): string {
+  const hp = `${rawIP}:`;
+  const host = hp.slice(0, hp.lastIndexOf(':'));
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']');
+    if (end < 0) throw new PortError(`Invalid ip address ${rawIP}: address ${hp}: missing ']' in address`);
+    if (end !== host.length - 1) throw new PortError(`Invalid ip address ${rawIP}: address ${hp}: unexpected ']' in address`);
+    return host.slice(1, -1);
+  }
+  if (host.includes(':')) throw new PortError(`Invalid ip address ${rawIP}: address ${hp}: too many colons in address`);
+  if (host.includes('[') || host.includes(']')) throw new PortError(`Invalid ip address ${rawIP}: address ${hp}: unexpected '[' in address`);
+  return host;
 }
 
 /** Go's `net.ParseIP` (an IPv4 dotted quad without leading zeros, or IPv6). */
@@ -62,41 +77,31 @@ interface PortMapping {
   hostPort: string;
 }
 
+/** docker/go-connections v0.4.0 `nat.ParsePortSpec` (the version Docker Compose 2.40.3 is built with in Debian). */
 function parsePortSpec(raw: string): PortMapping[] {
   const parts = raw.split(':');
-  let ip = '';
-  let hostPort = '';
-  let containerPort: string;
-  if (parts.length === 1) containerPort = parts[0];
-  else if (parts.length === 2) [hostPort, containerPort] = parts;
-  else if (parts.length === 3) [ip, hostPort, containerPort] = parts;
+  const n = parts.length;
+  let containerPort = parts[n - 1];
+  const rawIP = n >= 3 ? parts.slice(0, n - 2).join(':') : '';
+  const hostPort = n >= 2 ? parts[n - 2] : '';
+  // SplitProtoPort
+  let proto = '';
+  const slash = containerPort.split('/');
+  if (containerPort === '' || slash[0] === '') containerPort = '';
+  else if (slash.length === 1) proto = 'tcp';
   else {
-    const n = parts.length;
-    ip = parts.slice(0, n - 2).join(':');
-    hostPort = parts[n - 2];
-    containerPort = parts[n - 1];
+    proto = slash[1] === '' ? 'tcp' : slash[1];
+    containerPort = slash[0];
   }
-  const slash = containerPort.indexOf('/');
-  const port = slash < 0 ? containerPort : containerPort.slice(0, slash);
-  let proto = slash < 0 ? '' : containerPort.slice(slash + 1);
-  if (port === '') {
-    proto = '';
-  } else if (proto === '') proto = 'tcp';
-  proto = proto.toLowerCase();
-  if (proto !== 'tcp' && proto !== 'udp' && proto !== 'sctp') throw new PortError(`invalid proto: ${proto}`);
-  if (ip !== '' && ip[0] === '[') {
-    const close = ip.indexOf(']');
-    if (close !== ip.length - 1) throw new PortError(`invalid IP address ${ip}`);
-    ip = ip.slice(1, -1);
-  }
-  if (ip !== '' && !isIP(ip)) throw new PortError(`invalid IP address: ${ip}`);
-  if (port === '') throw new PortError(`no port specified: ${raw}<empty>`);
+  const ip = hostOf(rawIP);
+  if (ip !== '' && !isIP(ip)) throw new PortError(`Invalid ip address: ${ip}`);
+  if (containerPort === '') throw new PortError(`No port specified: ${raw}<empty>`);
   let start: number;
   let end: number;
   try {
-    [start, end] = parsePortRange(port);
+    [start, end] = parsePortRange(containerPort);
   } catch {
-    throw new PortError(`invalid containerPort: ${port}`);
+    throw new PortError(`Invalid containerPort: ${containerPort}`);
   }
   let hStart = 0;
   let hEnd = 0;
@@ -104,21 +109,22 @@ function parsePortSpec(raw: string): PortMapping[] {
     try {
       [hStart, hEnd] = parsePortRange(hostPort);
     } catch {
-      throw new PortError(`invalid hostPort: ${hostPort}`);
-    }
-    if (end - start !== hEnd - hStart && end !== start) {
-      throw new PortError(`invalid ranges specified for container and host Ports: ${port} and ${hostPort}`);
+      throw new PortError(`Invalid hostPort: ${hostPort}`);
     }
   }
-  const count = end - start + 1;
+  if (hostPort !== '' && end - start !== hEnd - hStart && end !== start) {
+    throw new PortError(`Invalid ranges specified for container and host Ports: ${containerPort} and ${hostPort}`);
+  }
+  const lower = proto.toLowerCase();
+  if (lower !== 'tcp' && lower !== 'udp' && lower !== 'sctp') throw new PortError(`Invalid proto: ${proto}`);
   const out: PortMapping[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i <= end - start; i++) {
     let hPort = '';
     if (hostPort !== '') {
       hPort = String(hStart + i);
-      if (count === 1 && hStart !== hEnd) hPort += `-${hEnd}`;
+      if (start === end && hStart !== hEnd) hPort += `-${hEnd}`;
     }
-    out.push({ port: `${start + i}/${proto}`, hostIp: ip, hostPort: hPort });
+    out.push({ port: `${start + i}/${lower}`, hostIp: ip, hostPort: hPort });
   }
   return out;
 }

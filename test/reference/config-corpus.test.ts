@@ -1,0 +1,40 @@
+/**
+ * `composemod config` against `docker compose config` (2.40.3) on every file of
+ * ../shared/corpus/single: YAML and JSON, interpolated and `--no-interpolate`, each file in a
+ * temp copy (absolute paths agree), project name `cmref`, a clean environment. The real tool's
+ * outputs are cached next to it by content (config-helpers.ts), so a second run takes seconds. Byte-identical
+ * output is required; both tools rejecting a file counts as agreement (both messages are in the
+ * report). Skips with a message when the tools or ../shared are absent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { dockerCompose, referenceSkipMessage } from '../helpers/reference.js';
+import { corpusSingle, sharedPresent, sharedSkipMessage } from '../helpers/shared.js';
+import { MODES, caseDir, compare, pool, report, type Comparison, type ConfigCase } from './config-helpers.js';
+
+if (!dockerCompose) console.log(referenceSkipMessage);
+if (!sharedPresent) console.log(sharedSkipMessage);
+const enabled = Boolean(dockerCompose && sharedPresent);
+const names = enabled ? readdirSync(corpusSingle).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+
+describe.skipIf(!enabled)('config = docker compose config over corpus/single', () => {
+  const results = new Map<string, Comparison[]>();
+  beforeAll(async () => {
+    const cases: ConfigCase[] = names.map((name) => ({ id: name, dir: caseDir(name, { [name]: readFileSync(path.join(corpusSingle, name)) }), files: [name] }));
+    const jobs = cases.flatMap((c) => MODES.map((mode) => ({ c, mode })));
+    const all = await pool(jobs, 4, ({ c, mode }) => compare(c, mode));
+    for (const r of all) results.set(r.id, [...(results.get(r.id) ?? []), r]);
+  }, 1_800_000);
+
+  afterAll(() => {
+    const all = [...results.values()].flat();
+    if (all.length) console.log(report('config vs docker compose 2.40.3, corpus/single', all));
+  });
+
+  it.each(names)('%s', (name) => {
+    for (const r of results.get(name) ?? []) {
+      expect(['identical', 'both-error'], `${r.mode}: ${r.outcome} ${r.detail}`).toContain(r.outcome);
+    }
+  });
+});
