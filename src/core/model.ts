@@ -43,9 +43,13 @@ export interface ToModelOptions {
    *   line 3`), located at the second occurrence;
    * - integers beyond 2^53 keep their digits (a `bigint`; beyond int64/uint64 they are floats);
    * - plain scalars shaped like timestamps (`2024-01-15`) are `GoTime` values;
-   * - a non-string key (`1:`, `true:`, `null:`) is an error, as in compose-go.
+   * - a non-string key (`1:`, `true:`, `null:`) is an error, as in compose-go;
+   * - in a flow collection, a plain `key:` directly followed by `,`, `}` or `]` is the string
+   *   `key:` (go-yaml's scanner), not `key` with a null value (needs `text`).
    */
   compose?: boolean;
+  /** The text the document was parsed from (node ranges index into it). */
+  text?: string;
 }
 
 
@@ -75,7 +79,7 @@ export function toModel(input: Document | DocumentSource, file?: string, opts: T
     const where = e.linePos?.[0];
     throw new ComposemodError(`invalid YAML: ${e.message.split('\n')[0]}`, { file: name, line: where?.line, col: where?.col });
   }
-  return new Converter(doc, name, opts.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES, position, opts.compose === true).convert(
+  return new Converter(doc, name, opts.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES, position, opts.compose === true, opts.text).convert(
     doc.contents,
     false,
   );
@@ -92,7 +96,23 @@ class Converter {
     private readonly maxAliasNodes: number,
     private readonly position?: (offset: number) => { line: number; col: number },
     private readonly compose = false,
+    private readonly text?: string,
   ) {}
+
+  /**
+   * go-yaml reads a plain `key:` followed at once by `,` `}` `]` in a flow collection as the
+   * scalar `key:` (its scanner ends a plain scalar only at `: `); the yaml package reads a key.
+   */
+  private flowColonKey(pair: unknown, flow: boolean): string | undefined {
+    if (!this.compose || !flow || this.text === undefined || !isPair(pair)) return undefined;
+    const key = pair.key;
+    const value = pair.value as { range?: [number, number, number] } | null;
+    if (!isScalar(key) || key.type !== 'PLAIN' || key.tag || !key.range) return undefined;
+    if (value && !(isScalar(value) && value.range && value.range[0] === value.range[1])) return undefined;
+    const end = key.range[1];
+    if (this.text[end] !== ':' || !',}]'.includes(this.text[end + 1] ?? '')) return undefined;
+    return `${scalarSource(key)}:`;
+  }
 
   private fail(message: string, node: unknown): never {
     const range = (node as { range?: [number, number, number] } | null)?.range;
@@ -129,7 +149,12 @@ class Converter {
   }
 
   private convertCollection(node: unknown, raw: boolean): unknown {
-    if (isSeq(node)) return node.items.map((item) => this.convert(item, raw));
+    if (isSeq(node)) {
+      return node.items.map((item) => {
+        const colon = isMap(item) && item.items.length === 1 ? this.flowColonKey(item.items[0], Boolean(node.flow)) : undefined;
+        return colon ?? this.convert(item, raw);
+      });
+    }
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
       const merged: unknown[] = [];
@@ -139,6 +164,11 @@ class Converter {
         if (seen) this.checkDuplicate(seen, pair.key);
         if (isMergeKey(pair.key)) {
           merged.push(pair.value);
+          continue;
+        }
+        const colon = this.flowColonKey(pair, Boolean(node.flow));
+        if (colon !== undefined) {
+          out[colon] = null;
           continue;
         }
         const key = this.keyString(pair.key);

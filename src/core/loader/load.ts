@@ -88,7 +88,7 @@ export function loadYamlFile(
   let resetPaths: Path[] = [];
   if (source.emptyStream) return { dict, resetPaths };
   for (const doc of source.docs) {
-    const model = toModel(doc, file, { compose: true, position: source.position });
+    const model = toModel(doc, file, { compose: true, position: source.position, text: source.text });
     const { value, paths } = extractMarkers(model);
     if (!isObj(value)) throw new ComposemodError('top-level object must be a mapping', { file, ...locateDoc(source, doc) });
     resetPaths = paths;
