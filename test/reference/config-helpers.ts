@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { ComposemodError } from '../../src/core/errors.js';
 import { configText, loadProject } from '../../src/core/loader/index.js';
+import { detectProject } from '../../src/core/discover.js';
 import { composeConfig, dockerCompose, type ReferenceTool } from '../helpers/reference.js';
 
 export type Mode = 'yaml' | 'json' | 'yaml --no-interpolate' | 'json --no-interpolate';
@@ -218,4 +219,24 @@ export function report(title: string, results: readonly Comparison[]): string {
   }
   for (const k of KNOWN_DIFFERENCES) if (results.some((r) => knownCategory(r) === k.category)) lines.push(`  known ${k.category}: ${k.why}`);
   return lines.join('\n');
+}
+
+/**
+ * The environments of a project directory: the ones given (name -> files), else extract's
+ * detection (per-env, base+override), else every compose file on its own.
+ */
+export async function environments(dir: string, given?: Record<string, string[]>): Promise<{ name: string; files: string[] }[]> {
+  if (given) return Object.entries(given).map(([name, files]) => ({ name, files }));
+  try {
+    const d = await detectProject(dir);
+    if (d.kind === 'per-env' || d.kind === 'base+override' || d.kind === 'single') {
+      return d.environments.map((e) => ({ name: e.name, files: e.files.map((f) => path.relative(dir, path.resolve(dir, f))) }));
+    }
+  } catch {
+    // flattened or ambiguous names
+  }
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => ({ name: f, files: [f] }));
 }

@@ -6,29 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { detectProject } from '../../src/core/discover.js';
 import { dockerCompose, referenceSkipMessage } from '../helpers/reference.js';
 import { corpusPairs, sharedPresent, sharedSkipMessage } from '../helpers/shared.js';
-import { MODES, agrees, caseDir, compare, pool, readTree, report, type Comparison, type ConfigCase } from './config-helpers.js';
+import { MODES, agrees, caseDir, compare, environments, pool, readTree, report, type Comparison, type ConfigCase } from './config-helpers.js';
 
 if (!dockerCompose) console.log(referenceSkipMessage);
 if (!sharedPresent) console.log(sharedSkipMessage);
 const enabled = Boolean(dockerCompose && sharedPresent);
 const pairs = enabled ? readdirSync(corpusPairs).filter((d) => statSync(path.join(corpusPairs, d)).isDirectory()).sort() : [];
-
-/** The environments of a pair: extract's detection, else every compose file on its own. */
-export async function pairEnvironments(dir: string): Promise<{ name: string; files: string[] }[]> {
-  try {
-    const d = await detectProject(dir);
-    if (d.kind === 'per-env' || d.kind === 'base+override') return d.environments.map((e) => ({ name: e.name, files: e.files.map((f) => path.relative(dir, path.resolve(dir, f))) }));
-  } catch {
-    // flattened or ambiguous names
-  }
-  return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => ({ name: f, files: [f] }));
-}
 
 describe.skipIf(!enabled)('config = docker compose config over every environment of corpus/pairs', () => {
   const results = new Map<string, Comparison[]>();
@@ -36,7 +21,7 @@ describe.skipIf(!enabled)('config = docker compose config over every environment
     const cases: ConfigCase[] = [];
     for (const pair of pairs) {
       const dir = caseDir(pair, readTree(path.join(corpusPairs, pair)));
-      for (const env of await pairEnvironments(dir)) cases.push({ id: `${pair} ${env.name} (${env.files.join(' + ')})`, dir, files: env.files });
+      for (const env of await environments(dir)) cases.push({ id: `${pair} ${env.name} (${env.files.join(' + ')})`, dir, files: env.files });
     }
     const all = await pool(
       cases.flatMap((c) => MODES.map((mode) => ({ c, mode }))),
