@@ -84,6 +84,13 @@ describe('modelsEqual', () => {
   });
 });
 
+describe('volume targets', () => {
+  it('a long-form target is cleaned as Compose normalises it (trailing slash trimmed)', () => {
+    expect(web('{volumes: [{type: volume, source: data, target: /data/}]}').volumes).toEqual([{ type: 'volume', source: 'data', target: '/data' }]);
+    expect(modelsEqual(doc('services: {web: {volumes: [{type: bind, source: ./a, target: /x/}]}}'), doc('services: {web: {volumes: [{type: bind, source: ./a, target: /x}]}}'))).toBe(true);
+  });
+});
+
 describe('shellSplit', () => {
   it.each([
     ['echo hello world', ['echo', 'hello', 'world']],

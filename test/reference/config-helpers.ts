@@ -107,7 +107,7 @@ export function ours(c: ConfigCase, mode: Mode): { code: number; stdout: string;
     const project = loadProject({
       workingDir: c.dir,
       files: c.files,
-      projectName: c.projectName ?? 'cmref',
+      projectName: c.projectName === '' ? undefined : (c.projectName ?? 'cmref'),
       environment: env,
       interpolate: !mode.endsWith('--no-interpolate'),
     });
@@ -124,7 +124,7 @@ export async function theirs(c: ConfigCase, mode: Mode, tool: ReferenceTool | un
   const result = await composeConfig({
     cwd: c.dir,
     files: c.files,
-    projectName: c.projectName ?? 'cmref',
+    projectName: c.projectName === '' ? undefined : (c.projectName ?? 'cmref'),
     format: mode.startsWith('json') ? 'json' : 'yaml',
     noInterpolate: mode.endsWith('--no-interpolate'),
     env: referenceEnv(c.env),

@@ -10,6 +10,7 @@ import { canonicalForm, omitEmpty } from './canonical.js';
 import { toHostsList } from './merge.js';
 import { extractMarkers } from './reset.js';
 import { shellSplit } from './shell.js';
+import { cleanPath } from '../go.js';
 import { enforceUnicity } from './unique.js';
 import { deepClone, goString, isObj, modelError, put, rule, sortKeys, toList, type Obj, type Path } from './values.js';
 
@@ -60,8 +61,11 @@ const port = (p: Obj): Obj => {
   return out;
 };
 
-const volume = (v: Obj): Obj =>
-  v.bind === undefined ? v : { ...v, bind: { create_host_path: true, ...(isObj(v.bind) ? v.bind : {}) } };
+/** Compose's Normalize cleans every volume target (`/data/` is `/data`). */
+const volume = (v: Obj): Obj => {
+  const out = typeof v.target === 'string' && v.target !== '' ? { ...v, target: cleanPath(v.target) } : v;
+  return out.bind === undefined ? out : { ...out, bind: { create_host_path: true, ...(isObj(out.bind) ? out.bind : {}) } };
+};
 
 const secret = (s: Obj): Obj => (s.target === undefined || s.target === null ? { ...s, target: `/run/secrets/${goString(s.source)}` } : s);
 
