@@ -36,6 +36,10 @@ export interface ProjectOptions {
   profiles?: readonly string[];
   /** Interpolate `${VAR}` (default true; `--no-interpolate` is false). */
   interpolate?: boolean;
+  /** Resolve relative paths against the project directory (default true; `--no-path-resolution`). */
+  resolvePaths?: boolean;
+  /** Compose's project normalisation: default network, resource names... (default true; `--no-normalize`). */
+  normalize?: boolean;
   /** Absolute path -> text: files that replace (or add to) what is on disk. */
   overlay?: ReadonlyMap<string, string>;
   composeVersion?: ComposeVersion;
@@ -204,13 +208,15 @@ export function loadProjectModel(opts: ProjectOptions): ProjectModel {
   const model = loadYamlModel(
     ctx,
     { workingDir: projectDir, files, environment: env },
-    { interpolate, validate: true, extends: true, include: true, defaults: true, resolvePaths: true, resourceDir: projectDir, lookup },
+    { interpolate, validate: true, extends: true, include: true, defaults: true, resolvePaths: opts.resolvePaths !== false, resourceDir: projectDir, lookup },
     [],
   );
   if (!Object.keys(model).length) throw new ComposemodError('empty compose file', { file: files[files.length - 1] });
   if (!name) throw new ComposemodError('project name must not be empty');
-  model.name = name;
-  normalizeProject(model, env);
+  if (opts.normalize !== false) {
+    model.name = name;
+    normalizeProject(model, env);
+  }
   void isObj;
   return { name, projectDir, files, environment: env, profiles: inputs.profiles, interpolated: interpolate, composeVersion: version, model, sources: ctx.sources };
 }
