@@ -13,7 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { ComposemodError } from '../../src/core/errors.js';
 import { configText, loadProject } from '../../src/core/loader/index.js';
 import { detectProject } from '../../src/core/discover.js';
-import { composeConfig, dockerCompose, type ReferenceTool } from '../helpers/reference.js';
+import { composeConfig, dockerCompose, dockerComposeOld, type ReferenceTool } from '../helpers/reference.js';
 
 export type Mode = 'yaml' | 'json' | 'yaml --no-interpolate' | 'json --no-interpolate';
 export const MODES: Mode[] = ['yaml', 'json', 'yaml --no-interpolate', 'json --no-interpolate'];
@@ -27,6 +27,8 @@ export interface ConfigCase {
   files: string[];
   projectName?: string;
   env?: Record<string, string>;
+  /** Compare with Docker Compose 2.26.1 and `--compose-version 2.26`. */
+  composeVersion?: '2.26';
 }
 
 export type Outcome =
@@ -110,6 +112,7 @@ export function ours(c: ConfigCase, mode: Mode): { code: number; stdout: string;
       projectName: c.projectName === '' ? undefined : (c.projectName ?? 'cmref'),
       environment: env,
       interpolate: !mode.endsWith('--no-interpolate'),
+      composeVersion: c.composeVersion,
     });
     return { code: 0, stdout: configText(project, mode.startsWith('json') ? 'json' : 'yaml'), error: '' };
   } catch (e) {
@@ -118,7 +121,11 @@ export function ours(c: ConfigCase, mode: Mode): { code: number; stdout: string;
   }
 }
 
-export async function theirs(c: ConfigCase, mode: Mode, tool: ReferenceTool | undefined = dockerCompose): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function theirs(
+  c: ConfigCase,
+  mode: Mode,
+  tool: ReferenceTool | undefined = c.composeVersion === '2.26' ? dockerComposeOld : dockerCompose,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const file = tool ? path.join(cacheDir, `${cacheKey(c, mode, tool)}.json`) : '';
   if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { code: number; stdout: string; stderr: string };
   const result = await composeConfig({

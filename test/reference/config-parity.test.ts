@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configText, loadProject } from '../../src/core/loader/index.js';
 import { ComposemodError } from '../../src/core/errors.js';
-import { dockerCompose, referenceSkipMessage } from '../helpers/reference.js';
+import { dockerCompose, dockerComposeOld, referenceSkipMessage } from '../helpers/reference.js';
 import { MODES, agrees, caseDir, compare, ours, type Mode } from './config-helpers.js';
 
 if (!dockerCompose) console.log(referenceSkipMessage);
@@ -205,6 +205,21 @@ describe.skipIf(!dockerCompose)('issue 7 parity gaps, against docker compose 2.4
     expect(r.outcome, r.detail).toBe('identical');
     expect(r.ours).toMatch(/^name: fromenv\n/);
     expect(r.ours).toContain('extra: "1"');
+  });
+
+  it.skipIf(!dockerComposeOld)('--compose-version 2.26 prints what Docker Compose 2.26.1 prints where the versions differ', async () => {
+    const dir = caseDir('v226', {
+      'a.yml': svc('    command: ["\\nfirst line is empty"]\n    environment:\n      RELEASED: 2024-01-15\n    x-date: 2024-01-15\n'),
+    });
+    for (const mode of MODES) {
+      const r = await compare({ id: 'v226', dir, files: ['a.yml'], composeVersion: '2.26' }, mode);
+      expect(r.outcome, `${mode}: ${r.detail}`).toBe('identical');
+    }
+    const text = configText(loadProject({ workingDir: dir, files: ['a.yml'], projectName: 'cmref', environment: {}, composeVersion: '2.26' }));
+    expect(text).toContain('RELEASED: 2024-01-15 00:00:00 +0000 UTC');
+    expect(text).toContain('      - |2-\n        first line is empty');
+    // 2.40 rejects the date where a string is expected
+    expect(rejected(dir, ['a.yml']).message).toMatch(/RELEASED invalid jsonType time\.Time/);
   });
 
   it('ours() and the CLI agree (same loader)', () => {

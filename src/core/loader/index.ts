@@ -83,10 +83,11 @@ function bind(model: ProjectModel, opts: ProjectOptions): LoadedProject {
 
 /** `docker compose config [--format json]` of a loaded project. */
 export function configText(project: LoadedProject, format: 'yaml' | 'json' = 'yaml'): string {
+  const old = project.composeVersion === '2.26';
   if (!project.typed) {
-    return format === 'json' ? writeJson(valueJson(project.model)) : emitYamlDocument(valueNode(project.model));
+    return format === 'json' ? writeJson(valueJson(project.model)) : emitYamlDocument(valueNode(project.model), old);
   }
-  const text = format === 'json' ? writeJson(projectJson(project.typed)) : emitYamlDocument(projectYaml(project.typed));
+  const text = format === 'json' ? writeJson(projectJson(project.typed)) : emitYamlDocument(projectYaml(project.typed), old);
   // compose escapes every `$` of the interpolated output, so it can be read back as is
   return text.replace(/\$/g, '$$$$');
 }

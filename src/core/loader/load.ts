@@ -31,6 +31,8 @@ export interface LoadContext {
   sources: Map<string, ComposeSource>;
   /** Files already warned about `version`. */
   versionWarned: Set<string>;
+  /** Docker Compose 2.26 accepted timestamps wherever the schema wanted a string. */
+  timestampsAsText?: boolean;
 }
 
 /** The subset of compose-go's `loader.Options` these steps read. */
@@ -159,9 +161,9 @@ export function locate(e: ComposemodError, file: string, ctx: LoadContext): Comp
 
 /** The JSON schema on the merged model, as compose-go validates it after each file. */
 function validateSchema(ctx: LoadContext, file: string, model: Obj): void {
-  const time = findTimestamp(model, []);
+  const time = ctx.timestampsAsText ? undefined : findTimestamp(model, []);
   if (time) throw modelError(`validating ${file}: ${time.join('.')} invalid jsonType time.Time`, time);
-  const issues = schemaIssues(forSchema(model));
+  const issues = schemaIssues(forSchema(model, ctx.timestampsAsText === true));
   if (!issues.length) return;
   const first = issues[0];
   // the offending value may come from an earlier file: locate it in the last file that has it
@@ -193,13 +195,14 @@ function findTimestamp(value: unknown, path: Path): Path | undefined {
   return undefined;
 }
 
-/** The model as the JSON schema sees it: big integers as numbers. */
-function forSchema(value: unknown): unknown {
+/** The model as the JSON schema sees it: big integers as numbers (timestamps as text for 2.26). */
+function forSchema(value: unknown, timestampsAsText: boolean): unknown {
   if (typeof value === 'bigint') return Number(value);
-  if (Array.isArray(value)) return value.map(forSchema);
+  if (timestampsAsText && isGoTime(value)) return value.text;
+  if (Array.isArray(value)) return value.map((v) => forSchema(v, timestampsAsText));
   if (isObj(value)) {
     const out: Obj = {};
-    for (const [k, v] of Object.entries(value)) put(out, k, forSchema(v));
+    for (const [k, v] of Object.entries(value)) put(out, k, forSchema(v, timestampsAsText));
     return out;
   }
   return value;

@@ -179,7 +179,7 @@ export function loadProjectModel(opts: ProjectOptions): ProjectModel {
   const version = opts.composeVersion ?? '2.40';
   const inputs = resolveInputs(opts, warn);
   const { fs, env, files, projectDir } = inputs;
-  const ctx: LoadContext = { fs, warn, home: opts.environment?.HOME, sources: new Map(), versionWarned: new Set() };
+  const ctx: LoadContext = { fs, warn, home: opts.environment?.HOME, sources: new Map(), versionWarned: new Set(), timestampsAsText: version === '2.26' };
   for (const f of files) if (f === '-') throw new ComposemodError('reading compose files from stdin (-f -) is not supported');
   // withNamePrecedenceLoad + projectName
   let name = inputs.name ?? '';

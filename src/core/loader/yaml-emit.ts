@@ -156,6 +156,12 @@ type State = 'document' | 'seqItem' | 'mapKey' | 'mapValue';
 
 class Emitter {
   out = '';
+  /**
+   * yaml v3.0.4 (Docker Compose 2.40.3) breaks the line right after a block scalar's header, so
+   * a leading empty line of the value is kept; v3.0.1 (Compose 2.26.1) does not.
+   */
+  constructor(private readonly headerBreak: boolean) {}
+
 
   private indent = -1;
   private indents: number[] = [];
@@ -381,9 +387,7 @@ class Emitter {
     if (chars.length === 0 || !isBreak(chars[chars.length - 1])) chomp = '-';
     else if (chars.length === 1 || isBreak(chars[chars.length - 2])) chomp = '+';
     if (chomp) this.writeIndicator(chomp, false, false, false);
-    // yaml v3.0.4 (what Debian's Docker Compose 2.40.3 is built with; v3.0.1 did not) breaks
-    // the line right after the header, so a leading empty line of the value is kept
-    this.putBreak();
+    if (this.headerBreak) this.putBreak();
     this.whitespace = true;
     let breaks = true;
     for (const c of chars) {
@@ -418,9 +422,9 @@ const ESCAPES: Record<number, string> = {
   0x2029: 'P',
 };
 
-/** The YAML document of a node, as `yaml.NewEncoder` + `SetIndent(2)` + `Encode` writes it. */
-export function emitYamlDocument(root: YNode): string {
-  return new Emitter().document(root);
+/** The YAML document of a node, as `yaml.NewEncoder` + `SetIndent(2)` + `Encode` writes it (`v3_0_1`: Compose 2.26's yaml). */
+export function emitYamlDocument(root: YNode, v3_0_1 = false): string {
+  return new Emitter(!v3_0_1).document(root);
 }
 
 // --- yaml.v3's map key order ------------------------------------------------------------
