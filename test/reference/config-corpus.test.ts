@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { dockerCompose, referenceSkipMessage } from '../helpers/reference.js';
 import { corpusSingle, sharedPresent, sharedSkipMessage } from '../helpers/shared.js';
-import { MODES, agrees, caseDir, compare, pool, report, type Comparison, type ConfigCase } from './config-helpers.js';
+import { agrees, caseDir, compareAll, report, withEmptyEnvFiles, type Comparison, type ConfigCase } from './config-helpers.js';
 
 if (!dockerCompose) console.log(referenceSkipMessage);
 if (!sharedPresent) console.log(sharedSkipMessage);
@@ -22,9 +22,9 @@ describe.skipIf(!enabled)('config = docker compose config over corpus/single', (
   const results = new Map<string, Comparison[]>();
   beforeAll(async () => {
     const cases: ConfigCase[] = names.map((name) => ({ id: name, dir: caseDir(name, { [name]: readFileSync(path.join(corpusSingle, name)) }), files: [name] }));
-    const jobs = cases.flatMap((c) => MODES.map((mode) => ({ c, mode })));
-    const all = await pool(jobs, 4, ({ c, mode }) => compare(c, mode));
-    for (const r of all) results.set(r.id, [...(results.get(r.id) ?? []), r]);
+    for (const [id, rs] of await compareAll(cases)) results.set(id, rs);
+    const extra = await withEmptyEnvFiles(cases, results, (c) => ({ [c.files[0]]: readFileSync(path.join(corpusSingle, c.files[0])) }));
+    for (const [id, rs] of extra) results.set(id, [...(results.get(id) ?? []), ...rs]);
   }, 1_800_000);
 
   afterAll(() => {

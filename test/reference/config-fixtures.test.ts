@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { dockerCompose, referenceSkipMessage } from '../helpers/reference.js';
 import { projectRoot } from '../helpers/shared.js';
-import { MODES, agrees, caseDir, compare, environments, pool, readTree, report, type Comparison, type ConfigCase } from './config-helpers.js';
+import { agrees, caseDir, compareAll, environments, readTree, report, type Comparison, type ConfigCase } from './config-helpers.js';
 
 if (!dockerCompose) console.log(referenceSkipMessage);
 
@@ -36,15 +36,7 @@ describe.skipIf(!dockerCompose)('config = docker compose config over the extract
         }
       }
     }
-    const all = await pool(
-      configCases.flatMap((c) => MODES.map((mode) => ({ c, mode }))),
-      4,
-      ({ c, mode }) => compare(c, mode),
-    );
-    for (const r of all) {
-      const id = r.id.split(' ')[0];
-      results.set(id, [...(results.get(id) ?? []), r]);
-    }
+    for (const [id, rs] of await compareAll(configCases)) results.set(id, rs);
   }, 1_800_000);
 
   afterAll(() => {

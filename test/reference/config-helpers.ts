@@ -229,21 +229,79 @@ export function report(title: string, results: readonly Comparison[]): string {
 }
 
 /**
- * The environments of a project directory: the ones given (name -> files), else extract's
- * detection (per-env, base+override), else every compose file on its own.
+ * The environments of a project directory: the ones given (name -> files) or extract's
+ * detection (per-env, base+override, single), plus every compose file on its own (so each file
+ * is covered), without repeats.
  */
 export async function environments(dir: string, given?: Record<string, string[]>): Promise<{ name: string; files: string[] }[]> {
-  if (given) return Object.entries(given).map(([name, files]) => ({ name, files }));
-  try {
-    const d = await detectProject(dir);
-    if (d.kind === 'per-env' || d.kind === 'base+override' || d.kind === 'single') {
-      return d.environments.map((e) => ({ name: e.name, files: e.files.map((f) => path.relative(dir, path.resolve(dir, f))) }));
+  const out: { name: string; files: string[] }[] = [];
+  const add = (name: string, files: string[]) => {
+    if (!out.some((e) => e.files.join('\0') === files.join('\0'))) out.push({ name, files });
+  };
+  if (given) for (const [name, files] of Object.entries(given)) add(name, files);
+  else {
+    try {
+      const d = await detectProject(dir);
+      for (const e of d.environments) add(e.name, e.files.map((f) => path.relative(dir, path.resolve(dir, f))));
+    } catch {
+      // flattened or ambiguous names
     }
-  } catch {
-    // flattened or ambiguous names
   }
-  return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => ({ name: f, files: [f] }));
+  for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) add(f, [f]);
+  return out;
+}
+
+/** Compares every case in every mode (4 at a time); results grouped by the first word of their id. */
+export async function compareAll(cases: readonly ConfigCase[], modes: readonly Mode[] = MODES): Promise<Map<string, Comparison[]>> {
+  const all = await pool(
+    cases.flatMap((c) => modes.map((mode) => ({ c, mode }))),
+    4,
+    ({ c, mode }) => compare(c, mode),
+  );
+  const grouped = new Map<string, Comparison[]>();
+  for (const r of all) {
+    const group = r.id.split(' ')[0];
+    grouped.set(group, [...(grouped.get(group) ?? []), r]);
+  }
+  return grouped;
+}
+
+/**
+ * The cases both tools rejected for a missing env file (`env_file: .env.prod` that the corpus
+ * does not ship), run again with the missing files present and empty (a few rounds, since each
+ * run names one missing file), interpolated only. Their ids end with "+ empty env files".
+ */
+export async function withEmptyEnvFiles(
+  cases: readonly ConfigCase[],
+  results: ReadonlyMap<string, Comparison[]>,
+  tree: (c: ConfigCase) => Record<string, string | Buffer>,
+): Promise<Map<string, Comparison[]>> {
+  const out = new Map<string, Comparison[]>();
+  let pending = cases.map((c) => ({ c, missing: new Set<string>(), last: results.get(c.id.split(' ')[0])?.filter((r) => r.id === c.id) ?? [] }));
+  for (let round = 0; round < 4 && pending.length; round++) {
+    const next: typeof pending = [];
+    const runs: ConfigCase[] = [];
+    for (const p of pending) {
+      const found = p.last.map((r) => (r.outcome === 'both-error' ? /env file (\S+) not found/.exec(r.theirs)?.[1] : undefined)).find(Boolean);
+      if (!found) continue;
+      const rel = path.relative(p.c.dir, found);
+      if (rel.startsWith('..') || p.missing.has(rel)) continue;
+      p.missing.add(rel);
+      const files = { ...tree(p.c) };
+      for (const f of p.missing) files[f] = '';
+      const c = { ...p.c, id: `${p.c.id} + empty env files`, dir: caseDir(`${p.c.id}-envfiles-${p.missing.size}`, files) };
+      runs.push(c);
+      next.push({ c: p.c, missing: p.missing, last: [] });
+    }
+    const done = await compareAll(runs, ['yaml', 'json']);
+    for (const n of next) {
+      const rs = [...done.values()].flat().filter((r) => r.id === `${n.c.id} + empty env files`);
+      n.last = rs;
+      out.set(n.c.id, rs);
+    }
+    pending = next;
+  }
+  const grouped = new Map<string, Comparison[]>();
+  for (const rs of out.values()) for (const r of rs) grouped.set(r.id.split(' ')[0], [...(grouped.get(r.id.split(' ')[0]) ?? []), r]);
+  return grouped;
 }

@@ -19,8 +19,13 @@ function fieldsOf(t: GoType): GoField[] {
 
 const key = (f: GoField) => (f.inline ? EXT : (f.yaml ?? f.go));
 
-/** yaml.v3's `isZero` (ShellCommand's IsZero: only nil). */
-function yamlZero(v: unknown, t: GoType): boolean {
+/**
+ * Is a field value empty for `omitempty`? yaml.v3's `isZero` (a struct is empty when all its
+ * fields are; ShellCommand's IsZero: only nil) or encoding/json's `isEmptyValue` (a struct is
+ * never empty; a pointer only when nil).
+ */
+function omittable(v: unknown, t: GoType, encoder: 'yaml' | 'json'): boolean {
+  if (t.kind === 'struct') return encoder === 'yaml' && t.fields.every((f) => (f.yaml === null && !f.inline) || omittable((v as Obj | undefined)?.[key(f)], f.type, 'yaml'));
   if (v === undefined || v === null) return true;
   switch (t.kind) {
     case 'string':
@@ -34,74 +39,32 @@ function yamlZero(v: unknown, t: GoType): boolean {
       return (v as unknown[]).length === 0;
     case 'map':
       return Object.keys(v as Obj).length === 0;
-    case 'struct':
-      return t.fields.every((f) => f.yaml === null && !f.inline ? true : yamlZero((v as Obj)[key(f)], f.type));
     case 'ptr':
     case 'any':
       return false;
     case 'named':
       switch (t.name) {
+        case 'Duration':
+        case 'UnitBytes':
+        case 'DeviceCount':
+        case 'NanoCPUs':
+          return v === 0 || v === 0n;
+        case 'FileMode':
+          return encoder === 'yaml' && v === 0;
+        case 'External':
+          return v === false;
+        case 'EnvFile':
+          return encoder === 'yaml' && !(v as Obj).path && !(v as Obj).required && !(v as Obj).format;
         case 'ShellCommand':
-          return false;
-        case 'Duration':
-        case 'UnitBytes':
-        case 'DeviceCount':
-        case 'NanoCPUs':
-        case 'FileMode':
-          return v === 0 || v === 0n;
-        case 'External':
-          return v === false;
-        case 'EnvFile':
-          return !(v as Obj).path && !(v as Obj).required && !(v as Obj).format;
+          return encoder === 'json' && (v as unknown[]).length === 0;
         case 'SecretConfig':
         case 'ConfigObjConfig':
         case 'ServiceConfig':
-          return false;
         case 'UlimitsConfig':
           return false;
         default:
           return Array.isArray(v) ? v.length === 0 : Object.keys(v as Obj).length === 0;
       }
-  }
-}
-
-/** encoding/json's `isEmptyValue` (a struct value is never empty). */
-function jsonEmpty(v: unknown, t: GoType): boolean {
-  if (t.kind === 'struct') return false;
-  if (v === undefined || v === null) return true;
-  switch (t.kind) {
-    case 'string':
-      return v === '';
-    case 'bool':
-      return v === false;
-    case 'int':
-    case 'float':
-      return v === 0 || v === 0n;
-    case 'slice':
-      return (v as unknown[]).length === 0;
-    case 'map':
-      return Object.keys(v as Obj).length === 0;
-    case 'named':
-      switch (t.name) {
-        case 'Duration':
-        case 'UnitBytes':
-        case 'DeviceCount':
-        case 'NanoCPUs':
-          return v === 0 || v === 0n;
-        case 'External':
-          return v === false;
-        case 'EnvFile':
-        case 'SecretConfig':
-        case 'ConfigObjConfig':
-        case 'ServiceConfig':
-        case 'UlimitsConfig':
-        case 'FileMode':
-          return false;
-        default:
-          return Array.isArray(v) ? v.length === 0 : Object.keys(v as Obj).length === 0;
-      }
-    default:
-      return false;
   }
 }
 
@@ -117,7 +80,7 @@ function yamlStruct(v: Obj, fields: readonly GoField[]): YNode {
     }
     if (f.yaml === null) continue;
     const value = v[key(f)];
-    if (f.yamlOmitEmpty && yamlZero(value, f.type)) continue;
+    if (f.yamlOmitEmpty && omittable(value, f.type, 'yaml')) continue;
     entries.push([stringNode(f.yaml), yamlValue(value, f.type)]);
   }
   if (inline) for (const k of yamlSortedKeys(Object.keys(inline))) entries.push([stringNode(k), valueNode(inline[k])]);
@@ -250,7 +213,7 @@ function jsonStruct(v: Obj, fields: readonly GoField[]): JNode {
   for (const f of fields) {
     if (f.json === null) continue;
     const value = v[key(f)];
-    if (f.jsonOmitEmpty && jsonEmpty(value, f.type)) continue;
+    if (f.jsonOmitEmpty && omittable(value, f.type, 'json')) continue;
     entries.push([f.json, jsonValue(value, f.type)]);
   }
   return { j: 'obj', entries };

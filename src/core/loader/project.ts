@@ -125,21 +125,19 @@ function resolveInputs(opts: ProjectOptions, warn: (m: string) => void): Resolve
   }
   if (!files.length) {
     for (let dir = workingDirOf(); ; ) {
-      const candidates = DEFAULT_FILES.map((n) => joinPath(dir, n)).filter((f) => fs.exists(f));
-      if (candidates.length) {
-        if (candidates.length > 1) {
-          warn(`Found multiple config files with supported names: ${candidates.join(', ')}`);
-          warn(`Using ${candidates[0]}`);
+      const first = (names: string[], what: string) => {
+        const found = names.map((n) => joinPath(dir, n)).filter((f) => fs.exists(f));
+        if (found.length > 1) {
+          warn(`Found multiple ${what} files with supported names: ${found.join(', ')}`);
+          warn(`Using ${found[0]}`);
         }
-        files.push(candidates[0]);
-        const overrides = DEFAULT_OVERRIDES.map((n) => joinPath(dir, n)).filter((f) => fs.exists(f));
-        if (overrides.length) {
-          if (overrides.length > 1) {
-            warn(`Found multiple override files with supported names: ${overrides.join(', ')}`);
-            warn(`Using ${overrides[0]}`);
-          }
-          files.push(overrides[0]);
-        }
+        return found[0];
+      };
+      const main = first(DEFAULT_FILES, 'config');
+      if (main) {
+        files.push(main);
+        const override = first(DEFAULT_OVERRIDES, 'override');
+        if (override) files.push(override);
         break;
       }
       const parent = dirPath(dir);

@@ -308,8 +308,8 @@ class Emitter {
     this.popIndent();
   }
 
-  private writePlain(value: string): void {
-    if (value.length > 0 && !this.whitespace) this.put(' ');
+  /** The character loop of plain and single-quoted scalars (`quote`: double each `'`). */
+  private writeRun(value: string, quote: boolean): void {
     let breaks = false;
     for (const c of value) {
       if (isBreak(c)) {
@@ -318,11 +318,17 @@ class Emitter {
         breaks = true;
       } else {
         if (breaks) this.writeIndent();
+        if (quote && c === "'") this.put("'");
         this.put(c);
         this.indention = false;
         breaks = false;
       }
     }
+  }
+
+  private writePlain(value: string): void {
+    if (value.length > 0 && !this.whitespace) this.put(' ');
+    this.writeRun(value, false);
     if (value.length > 0) this.whitespace = false;
     this.indention = false;
   }
@@ -338,20 +344,7 @@ class Emitter {
 
   private writeSingle(value: string): void {
     this.writeIndicator("'", true, false, false);
-    let breaks = false;
-    for (const c of value) {
-      if (isBreak(c)) {
-        if (!breaks && c === '\n') this.putBreak();
-        this.writeBreak(c);
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        if (c === "'") this.put("'");
-        this.put(c);
-        this.indention = false;
-        breaks = false;
-      }
-    }
+    this.writeRun(value, true);
     this.writeIndicator("'", false, false, false);
     this.whitespace = false;
     this.indention = false;
