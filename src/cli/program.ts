@@ -31,8 +31,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
   program
     .command('config')
     .description(
-      'print the project exactly as `docker compose config` prints it (Docker Compose 2.40.3), offline and\n' +
-        'without a Docker engine: merged, interpolated, normalised',
+      'print the project exactly as `docker compose config` prints it (Docker Compose 2.40.3), offline and without a Docker engine: merged, interpolated, normalised',
     )
     .option('-f, --file <file>', 'compose file; repeat for overrides, in order (default: COMPOSE_FILE, else compose.yaml and its override)', collect)
     .option('-p, --project-name <name>', 'project name (default: COMPOSE_PROJECT_NAME, `name:`, else the project directory name)')
