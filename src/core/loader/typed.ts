@@ -61,11 +61,30 @@ export function withProfiles(p: TypedProject, profiles: readonly string[]): Type
 
 const invalid = (message: string) => new ComposemodError(`${message}: invalid compose project`);
 
-/** compose-go's `checkConsistency`. Sets `deploy.replicas` from `scale` as it does. */
+/** compose-go's `checkConsistency` (errors about a service are located at it). Sets `deploy.replicas` from `scale` as it does. */
 export function checkConsistency(p: TypedProject): void {
+  for (const name of Object.keys(p.services)) {
+    try {
+      checkService(p, name);
+    } catch (e) {
+      if (e instanceof ComposemodError && !e.modelPath) throw new ComposemodError(e.message, { modelPath: ['services', name] });
+      throw e;
+    }
+  }
+  for (const [name, secret] of Object.entries(p.secrets ?? {})) {
+    if (secret.external) continue;
+    if (!secret.file && !secret.environment) {
+      throw new ComposemodError(`secret ${JSON.stringify(name)} must declare either \`file\` or \`environment\`: invalid compose project`, { modelPath: ['secrets', name] });
+    }
+  }
+  checkCycles(p);
+}
+
+function checkService(p: TypedProject, name: string): void {
+  const s = p.services[name];
   const has = (section: Record<string, unknown> | undefined, key: string) => section !== undefined && key in section;
-  const getService = (name: string): 'ok' | 'disabled' | 'missing' => (name in p.services ? 'ok' : name in p.disabledServices ? 'disabled' : 'missing');
-  for (const [name, s] of Object.entries(p.services)) {
+  const getService = (n: string): 'ok' | 'disabled' | 'missing' => (n in p.services ? 'ok' : n in p.disabledServices ? 'disabled' : 'missing');
+  {
     const build = s.build as Obj | undefined;
     if (!build && !s.image && !s.provider) throw invalid(`service ${JSON.stringify(name)} has neither an image nor a build context specified`);
     if (build) {
@@ -156,11 +175,6 @@ export function checkConsistency(p: TypedProject): void {
       mounts.set(target, loc);
     });
   }
-  for (const [name, secret] of Object.entries(p.secrets ?? {})) {
-    if (secret.external) continue;
-    if (!secret.file && !secret.environment) throw invalid(`secret ${JSON.stringify(name)} must declare either \`file\` or \`environment\``);
-  }
-  checkCycles(p);
 }
 
 /** compose-go's `graph.CheckCycle` over depends_on. */
