@@ -20,13 +20,17 @@ export { formatDiff } from './core/diff.js';
 export type { DiffOptions } from './core/diff.js';
 
 // model and merge engine (pure)
-export { toModel, assertComposeFile, RESET, Override, isReset, isOverride } from './core/model.js';
+export { toModel, assertComposeFile, RESET, Override, GoTime, isReset, isOverride, isGoTime } from './core/model.js';
 export { mergeFiles, canonicalize, normalize, configModel, modelsEqual, shellSplit } from './core/merge/index.js';
 export type { ComposeModel, InputFile, MergeOptions } from './core/merge/index.js';
 export { schemaIssues, assertSchema } from './core/schema.js';
 export type { SchemaIssue } from './core/schema.js';
-export { loadComposeFile, toComposeModel, resolveExtendsFile, locate } from './core/project.js';
+export { loadComposeFile, toComposeModel, resolveExtendsFile, environmentModel, locate } from './core/project.js';
 export type { LoadedFile } from './core/project.js';
+
+// the project loader: Docker Compose's loading, `docker compose config` output, containers
+export { loadProject, loadWithTexts, configText, normalizeProjectName } from './core/loader/index.js';
+export type { ProjectOptions, LoadedProject, ComposeVersion, TypedProject, ContainerView, MountedFile, ContainerNetwork, ContainerMount, ContainerPort } from './core/loader/index.js';
 
 // project discovery and commands as functions
 export { detectProject, parseEnvSpec } from './core/discover.js';

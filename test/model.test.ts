@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LineCounter, parseDocument } from 'yaml';
 import { ComposemodError } from '../src/core/errors.js';
-import { RESET, Override, assertComposeFile, isOverride, isReset, resolvePlain, toModel } from '../src/core/model.js';
+import { RESET, Override, GoTime, assertComposeFile, isOverride, isReset, resolvePlain, toModel } from '../src/core/model.js';
 
 const y = (text: string, file = 'compose.yml') => toModel(parseDocument(text, { merge: true, uniqueKeys: false }), file);
 
@@ -64,6 +64,39 @@ describe('toModel: scalars resolve like go-yaml v3 (compose-go)', () => {
   it('rejects __proto__ keys and non-scalar keys', () => {
     expect(thrown(() => y('__proto__: {a: 1}')).message).toMatch(/__proto__/);
     expect(thrown(() => y('? [a]\n: 1')).message).toMatch(/must be a scalar/);
+  });
+});
+
+describe('toModel({compose: true}): YAML as Docker Compose reads it (go-yaml v3)', () => {
+  const c = (text: string) => {
+    const lc = new LineCounter();
+    const doc = parseDocument(text, { merge: true, uniqueKeys: false, keepSourceTokens: true, lineCounter: lc });
+    return toModel(doc, 'c.yml', { compose: true, text, position: (o) => lc.linePos(o) });
+  };
+  it('a duplicated key is an error naming both lines', () => {
+    const err = thrown(() => c('services:\n  web:\n    image: a\n    image: b\n'));
+    expect(err.message).toBe('mapping key "image" already defined at line 3');
+    expect([err.line, err.col]).toEqual([4, 5]);
+  });
+  it('integers beyond 2^53 keep their digits; beyond uint64 they are floats', () => {
+    const m = c('a: 12345678901234567890\nb: 12345678901234567891\nc: -9223372036854775808\nd: 99999999999999999999') as Record<string, unknown>;
+    expect(m.a).toBe(12345678901234567890n);
+    expect(m.b).toBe(12345678901234567891n);
+    expect(m.c).toBe(-9223372036854775808n);
+    expect(m.d).toBe(1e20);
+  });
+  it('plain timestamps are GoTime values (quoted ones stay strings)', () => {
+    const m = c('a: 2024-01-15\nb: "2024-01-15"\nc: 2001-12-14t21:59:43.10-05:00\nd: 2024-13-01') as Record<string, unknown>;
+    expect(m.a).toEqual(new GoTime('2024-01-15', '2024-01-15T00:00:00Z', '2024-01-15 00:00:00 +0000 UTC'));
+    expect(m.b).toBe('2024-01-15');
+    expect((m.c as GoTime).rfc3339).toBe('2001-12-14T21:59:43.1-05:00');
+    expect(m.d).toBe('2024-13-01');
+  });
+  it('non-string keys are errors', () => {
+    expect(thrown(() => c('1: a')).message).toMatch(/non-string key/);
+  });
+  it('`key:` right before , } or ] in a flow collection is the string "key:"', () => {
+    expect(c('v: {a: 1, b:}\nw: [x:, y]\nz: {c: d, e: }')).toEqual({ v: { a: 1, 'b:': null }, w: ['x:', 'y'], z: { c: 'd', e: null } });
   });
 });
 

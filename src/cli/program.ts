@@ -36,16 +36,23 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
   program
     .command('config')
     .description(
-      'print the merged model of one or more compose files in the normal form, like ' +
-        '`docker compose config --no-interpolate`, offline and without a Docker engine',
+      'print the project exactly as `docker compose config` prints it (Docker Compose 2.40.3), offline and without a Docker engine: merged, interpolated, normalised',
     )
-    .requiredOption('-f, --file <file>', 'compose file; repeat for overrides, in the order Compose gets them', collect)
+    .option('-f, --file <file>', 'compose file; repeat for overrides, in order (default: COMPOSE_FILE, else compose.yaml and its override)', collect)
+    .option('-p, --project-name <name>', 'project name (default: COMPOSE_PROJECT_NAME, `name:`, else the project directory name)')
+    .option('--project-directory <dir>', 'project directory (default: the directory of the first file)')
+    .option('--env-file <file>', 'environment file for interpolation; repeatable (default: .env of the project directory)', collect)
+    .option('--profile <profile>', 'enable a profile; repeatable (default: COMPOSE_PROFILES)', collect)
+    .option('--no-interpolate', "don't interpolate variables (prints the merged model, as Compose does)")
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .addOption(new Option('--compose-version <version>', 'behave like this Docker Compose where versions differ').choices(['2.40', '2.26']).default('2.40'))
     .addHelpText(
       'after',
-      wrapped('\nExamples:\n  composemod config -f compose.yaml -f compose.prod.yaml\n  composemod config -f docker-compose.yml --format json\n\nExit codes: 0 ok, 2 invalid input or a merge error Compose v2 would raise.'),
+      wrapped(
+        '\nThe output is byte-identical to `docker compose config` (same options), so\n  diff <(docker compose config) <(composemod config)\nshows nothing. Warnings (unset variables, obsolete `version`) go to stderr.\n\nExamples:\n  composemod config\n  composemod config -f compose.yaml -f compose.prod.yaml --format json\n  composemod config --env-file .env.prod --profile debug --no-interpolate\n\nExit codes: 0 ok, 2 invalid input or an error Compose would raise (file:line:col: message).',
+      ),
     )
-    .action(async (opts: { file: string[]; format: 'yaml' | 'json' }) => {
+    .action(async (opts: { file?: string[]; projectName?: string; projectDirectory?: string; envFile?: string[]; profile?: string[]; interpolate?: boolean; format: 'yaml' | 'json'; composeVersion?: '2.40' | '2.26' }) => {
       const { configCommand } = await import('./commands/config.js');
       setExit(await configCommand(io, opts));
     });

@@ -21,10 +21,11 @@
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, Node as YamlNode, Scalar } from 'yaml';
 import { ComposemodError } from './errors.js';
-import { RESET, Override, isOverride, isReset } from './merge/sentinels.js';
+import { RESET, Override, GoTime, isOverride, isReset, isGoTime } from './merge/sentinels.js';
+import { parseTimestamp } from './go.js';
 import { aliasTarget } from './anchors.js';
 
-export { RESET, Override, isOverride, isReset };
+export { RESET, Override, GoTime, isOverride, isReset, isGoTime };
 export type { Reset } from './merge/sentinels.js';
 
 export type ModelPath = (string | number)[];
@@ -35,7 +36,22 @@ export interface ToModelOptions {
   maxAliasNodes?: number;
   /** 1-based line/col of an offset into the document's text, for error locations. */
   position?: (offset: number) => { line: number; col: number };
+  /**
+   * Read the document exactly as Docker Compose does (go-yaml v3 into `interface{}`, through
+   * compose-go's reset processor), instead of the lenient reading the editing layer uses:
+   * - a key written twice in one mapping is an error (`mapping key "image" already defined at
+   *   line 3`), located at the second occurrence;
+   * - integers beyond 2^53 keep their digits (a `bigint`; beyond int64/uint64 they are floats);
+   * - plain scalars shaped like timestamps (`2024-01-15`) are `GoTime` values;
+   * - a non-string key (`1:`, `true:`, `null:`) is an error, as in compose-go;
+   * - in a flow collection, a plain `key:` directly followed by `,`, `}` or `]` is the string
+   *   `key:` (go-yaml's scanner), not `key` with a null value (needs `text`).
+   */
+  compose?: boolean;
+  /** The text the document was parsed from (node ranges index into it). */
+  text?: string;
 }
+
 
 /** What `toModel` accepts besides a bare Document: a parsed source (core/source.ts). */
 export interface DocumentSource {
@@ -63,7 +79,10 @@ export function toModel(input: Document | DocumentSource, file?: string, opts: T
     const where = e.linePos?.[0];
     throw new ComposemodError(`invalid YAML: ${e.message.split('\n')[0]}`, { file: name, line: where?.line, col: where?.col });
   }
-  return new Converter(doc, name, opts.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES, position).convert(doc.contents, false);
+  return new Converter(doc, name, opts.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES, position, opts.compose === true, opts.text).convert(
+    doc.contents,
+    false,
+  );
 }
 
 class Converter {
@@ -76,7 +95,24 @@ class Converter {
     private readonly file: string,
     private readonly maxAliasNodes: number,
     private readonly position?: (offset: number) => { line: number; col: number },
+    private readonly compose = false,
+    private readonly text?: string,
   ) {}
+
+  /**
+   * go-yaml reads a plain `key:` followed at once by `,` `}` `]` in a flow collection as the
+   * scalar `key:` (its scanner ends a plain scalar only at `: `); the yaml package reads a key.
+   */
+  private flowColonKey(pair: unknown, flow: boolean): string | undefined {
+    if (!this.compose || !flow || this.text === undefined || !isPair(pair)) return undefined;
+    const key = pair.key;
+    const value = pair.value as { range?: [number, number, number] } | null;
+    if (!isScalar(key) || key.type !== 'PLAIN' || key.tag || !key.range) return undefined;
+    if (value && !(isScalar(value) && value.range && value.range[0] === value.range[1])) return undefined;
+    const end = key.range[1];
+    if (this.text[end] !== ':' || !',}]'.includes(this.text[end + 1] ?? '')) return undefined;
+    return `${scalarSource(key)}:`;
+  }
 
   private fail(message: string, node: unknown): never {
     const range = (node as { range?: [number, number, number] } | null)?.range;
@@ -108,19 +144,31 @@ class Converter {
     if (!raw && tag === '!override') {
       return new Override(isScalar(node) ? scalarSource(node) : this.convertCollection(node, true));
     }
-    if (isScalar(node)) return scalarValue(node);
+    if (isScalar(node)) return scalarValue(node, this.compose);
     return this.convertCollection(node, raw);
   }
 
   private convertCollection(node: unknown, raw: boolean): unknown {
-    if (isSeq(node)) return node.items.map((item) => this.convert(item, raw));
+    if (isSeq(node)) {
+      return node.items.map((item) => {
+        const colon = isMap(item) && item.items.length === 1 ? this.flowColonKey(item.items[0], Boolean(node.flow)) : undefined;
+        return colon ?? this.convert(item, raw);
+      });
+    }
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
       const merged: unknown[] = [];
+      const seen = this.compose ? new Map<string, unknown>() : undefined;
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
+        if (seen) this.checkDuplicate(seen, pair.key);
         if (isMergeKey(pair.key)) {
           merged.push(pair.value);
+          continue;
+        }
+        const colon = this.flowColonKey(pair, Boolean(node.flow));
+        if (colon !== undefined) {
+          out[colon] = null;
           continue;
         }
         const key = this.keyString(pair.key);
@@ -147,8 +195,28 @@ class Converter {
     }
   }
 
+  /** compose-go's reset processor: a key (as written) twice in one mapping is an error. */
+  private checkDuplicate(seen: Map<string, unknown>, key: unknown): void {
+    const node = isAlias(key) ? aliasTarget(this.doc, key) : key;
+    const text = isScalar(node) ? scalarSource(node) : '';
+    const first = seen.get(text);
+    if (first !== undefined) {
+      const line = this.lineOf(first);
+      this.fail(`mapping key ${goQuote(text)} already defined${line ? ` at line ${line}` : ''}`, key);
+    }
+    seen.set(text, key);
+  }
+
+  private lineOf(node: unknown): number | undefined {
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    return range && this.position ? this.position(range[0]).line : undefined;
+  }
+
   private keyString(key: unknown): string {
     const value = this.convert(key, true);
+    if (this.compose && typeof value !== 'string') {
+      this.fail(`non-string key: ${value === null ? '<nil>' : String(value)} (Compose accepts only string keys; quote it)`, key);
+    }
     if (value === null) return '<nil>';
     if (typeof value === 'string') return value;
     if (typeof value === 'number') return goNumber(value);
@@ -180,17 +248,17 @@ function scalarSource(node: Scalar): string {
   return node.value === null || node.value === undefined ? '' : String(node.value);
 }
 
-function scalarValue(node: Scalar): unknown {
+function scalarValue(node: Scalar, compose = false): unknown {
   const tag = node.tag;
   if (tag && tag.startsWith(YAML_TAG)) {
     const v: unknown = node.value;
     if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-    if (typeof v === 'bigint') return Number(v);
+    if (typeof v === 'bigint') return compose && !Number.isSafeInteger(Number(v)) ? v : Number(v);
     return scalarSource(node);
   }
   if (tag) return scalarSource(node); // `!` and unknown local tags: the text
   if (node.type === 'PLAIN' || node.type === undefined) {
-    if (typeof node.source === 'string') return resolvePlain(node.source);
+    if (typeof node.source === 'string') return compose ? resolvePlainCompose(node.source) : resolvePlain(node.source);
     return node.value ?? null;
   }
   return typeof node.value === 'string' ? node.value : scalarSource(node);
@@ -222,6 +290,38 @@ export function resolvePlain(text: string): unknown {
   }
   if (FLOAT.test(plain)) return Number.parseFloat(plain);
   return text;
+}
+
+/**
+ * `resolvePlain` as Docker Compose reads it: integers outside JS's safe range keep their
+ * digits (a `bigint`, as Go's int64/uint64 do), timestamps are `GoTime` values.
+ */
+export function resolvePlainCompose(text: string): unknown {
+  if (/^[0-9]{4}-/.test(text)) {
+    const t = parseTimestamp(text);
+    if (t) return t;
+  }
+  const value = resolvePlain(text);
+  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    const big = goInteger(text);
+    if (big !== undefined) return big;
+  }
+  return value;
+}
+
+/** The int64/uint64 value of an integer literal (Go's base-0 ParseInt rules), if it is one. */
+function goInteger(text: string): bigint | undefined {
+  const int = INT.exec(text.replace(/_/g, ''));
+  if (!int) return undefined;
+  const lower = int[2].toLowerCase();
+  const octal = lower.length > 1 && /^0[0-7]/.test(lower);
+  const value = (int[1] === '-' ? -1n : 1n) * BigInt(octal ? `0o${lower.slice(1)}` : lower);
+  return value >= -(2n ** 63n) && value < 2n ** 64n ? value : undefined;
+}
+
+/** Go's `%#v` of a string (a double-quoted Go literal). */
+function goQuote(s: string): string {
+  return JSON.stringify(s);
 }
 
 const TOP_LEVEL = ['version', 'name', 'services', 'networks', 'volumes', 'secrets', 'configs', 'include', 'models'];

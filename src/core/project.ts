@@ -5,6 +5,7 @@ export { readText as loadText } from './source.js';
 import { toModel, assertComposeFile, isReset, isOverride } from './model.js';
 import { nodeAt } from './query.js';
 import { assertSchema } from './schema.js';
+import { configModel, type ComposeModel } from './merge/index.js';
 
 /** A compose file loaded for a command: its source (text, format, AST) and raw model. */
 export interface LoadedFile {
@@ -58,16 +59,29 @@ export function forSchema(value: unknown): unknown {
 
 /**
  * The `resolveExtendsFile` callback of the merge engine: loads the file named by
- * `extends: { file: ... }`, relative to the file that extends.
+ * `extends: { file: ... }`, relative to the file that extends; `texts` (absolute path -> text)
+ * replaces what is on disk.
  */
-export function resolveExtendsFile(file: string, fromFile: string): Record<string, unknown> {
+export function resolveExtendsFile(file: string, fromFile: string, texts?: ReadonlyMap<string, string>): Record<string, unknown> {
   const target = path.resolve(path.dirname(fromFile), file);
   let text: string;
   try {
-    text = readTextSync(target);
+    text = texts?.get(target) ?? readTextSync(target);
   } catch (e) {
     if (!(e instanceof ComposemodError)) throw e;
     throw new ComposemodError(`extends: cannot load "${file}": ${e.message}`, { file: fromFile });
   }
-  return toComposeModel(parseSource(text, target));
+  return toComposeModel(parseSource(text, target), { schema: false });
+}
+
+/**
+ * The merged model of one environment in the normal form (`config --no-interpolate` merged,
+ * for comparisons), `extends.file` included, read from `texts` where given (a run's current
+ * texts, by absolute path) else from disk.
+ */
+export function environmentModel(files: readonly { path: string; model: unknown }[], texts?: ReadonlyMap<string, string>): ComposeModel {
+  return configModel(
+    files.map((f) => ({ path: f.path, model: f.model })),
+    { resolveExtendsFile: (file, from) => resolveExtendsFile(file, path.resolve(from), texts) },
+  );
 }

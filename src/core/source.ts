@@ -53,6 +53,8 @@ export interface ComposeSource {
   format: SourceFormat;
   /** Every YAML document in the file (at least one). */
   docs: Document.Parsed[];
+  /** The stream holds no document at all (empty, or only comments): `docs` is one synthetic empty document. */
+  emptyStream: boolean;
   /** The compose document: the first one with contents (or the first one). */
   doc: Document.Parsed;
   lineCounter: LineCounter;
@@ -82,6 +84,7 @@ export function parseSource(input: string, path: string): ComposeSource {
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter });
   let docs: Document.Parsed[] = [...parsed];
+  const emptyStream = docs.length === 0;
   const position = (offset: number): { line: number; col: number } => {
     const p = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
     return { line: p.line, col: p.col };
@@ -109,6 +112,7 @@ export function parseSource(input: string, path: string): ComposeSource {
       return (format ??= detectFormat(text, bom, docs, position));
     },
     docs,
+    emptyStream,
     doc,
     lineCounter,
     position,

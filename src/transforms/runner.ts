@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseSource } from '../core/source.js';
 import { Editor } from '../core/edit.js';
-import { mergeFiles, normalize } from '../core/merge/index.js';
 import type { FileChange } from '../core/save.js';
-import { loadText, toComposeModel } from '../core/project.js';
+import { environmentModel, loadText, toComposeModel } from '../core/project.js';
 import { ComposemodError } from '../core/errors.js';
 import type {
   ChangeNote,
@@ -200,7 +199,7 @@ function buildProject(target: FixTarget, files: Map<string, FileState>, schema: 
   }
   const environments: Environment[] = target.environments.map((env) => {
     const envFiles = env.files.map((f) => parsed.get(f)!);
-    const merged = normalize(mergeFiles(envFiles.map((f) => ({ path: f.path, model: f.model }))));
+    const merged = environmentModel(envFiles, new Map([...files.values()].map((f) => [path.resolve(f.path), f.content])));
     return { name: env.name, files: envFiles, merged, envFiles: env.envFiles, discovered: env.discovered };
   });
   return { dir: target.dir, files: [...parsed.values()], environments };

@@ -1,43 +1,47 @@
 /**
- * Every real-world file of ../shared/corpus/single: canonicalize and configModel either
- * succeed or throw a ComposemodError, never another exception. Skipped when the corpus is absent.
+ * The merge engine (core/merge: what extract and fix compare environments with) against the
+ * project loader (core/loader: Docker Compose's pipeline, byte-identical to `docker compose
+ * config` over this corpus, test/reference/config-corpus.test.ts) on every file of
+ * ../shared/corpus/single: both accept or both reject each file, and where they accept, the
+ * normal forms are equal. Skips with a message when the corpus is absent.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDocument } from 'yaml';
 import { ComposemodError } from '../../src/core/errors.js';
+import { parseSource } from '../../src/core/source.js';
 import { toModel } from '../../src/core/model.js';
-import { canonicalize, configModel, normalize } from '../../src/core/merge/index.js';
+import { configModel, normalize } from '../../src/core/merge/index.js';
+import { loadProject } from '../../src/core/loader/index.js';
+import { corpusSingle, sharedPresent, sharedSkipMessage } from '../helpers/shared.js';
 
-const dir = fileURLToPath(new URL('../../../shared/corpus/single', import.meta.url));
-const present = existsSync(dir);
-if (!present) console.warn('skipping: ../shared/corpus absent');
-const names = present ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)) : [];
+if (!sharedPresent) console.log(sharedSkipMessage);
+const names = sharedPresent ? readdirSync(corpusSingle).filter((f) => /\.ya?ml$/.test(f)) : [];
 
-function outcome(run: () => unknown): 'ok' | 'error' {
+function outcome<T>(run: () => T): T | ComposemodError {
   try {
-    run();
-    return 'ok';
+    return run();
   } catch (e) {
     if (!(e instanceof ComposemodError)) throw e;
-    return 'error';
+    return e;
   }
 }
 
-describe.skipIf(!present)('corpus: single files', () => {
+describe.skipIf(!sharedPresent)('corpus: merge engine = project loader (no interpolation)', () => {
   it('has files', () => {
-    expect(names.length).toBeGreaterThan(0);
+    expect(names.length).toBeGreaterThan(200);
   });
   it.each(names)('%s', (name) => {
-    const text = readFileSync(`${dir}/${name}`, 'utf8');
-    const doc = parseDocument(text, { merge: true, uniqueKeys: false });
-    if (outcome(() => toModel(doc, name)) === 'error') return;
-    const model = toModel(doc, name);
-    outcome(() => canonicalize(model, name));
-    if (outcome(() => configModel([{ path: name, model }])) === 'ok') {
-      const normal = configModel([{ path: name, model }]);
-      expect(normalize(normal)).toEqual(normal);
+    const file = path.join(corpusSingle, name);
+    const engine = outcome(() => configModel([{ path: file, model: toModel(parseSource(readFileSync(file, 'utf8'), file)) }]));
+    const loader = outcome(
+      () => loadProject({ workingDir: corpusSingle, files: [name], projectName: 'x', environment: {}, interpolate: false, resolvePaths: false, normalize: false }).model,
+    );
+    if (engine instanceof ComposemodError || loader instanceof ComposemodError) {
+      expect(engine instanceof ComposemodError, `engine: ${String(engine)}, loader: ${String(loader)}`).toBe(loader instanceof ComposemodError);
+      return;
     }
+    expect(normalize(engine)).toEqual(engine);
+    expect(engine).toEqual(normalize(loader));
   });
 });

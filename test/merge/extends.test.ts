@@ -42,7 +42,8 @@ describe('extends in the same file', () => {
         { mode: 'ingress', target: 80, published: '80', protocol: 'tcp' },
         { mode: 'ingress', target: 81, published: '81', protocol: 'tcp' },
       ],
-      depends_on: { db: { condition: 'service_healthy' } },
+      // canonical form: compose-go adds `required: true` to a long-form depends_on entry
+      depends_on: { db: { condition: 'service_healthy', required: true } },
     });
     expect(s.base).toMatchObject({ environment: { A: 1, B: 2 } });
   });
@@ -64,14 +65,17 @@ describe('extends in the same file', () => {
     const err = error(['services: {base: {image: a}}', 'services: {web: {extends: base}}']);
     expect(err.file).toBe('dir/f1.yml');
     expect(err.modelPath).toEqual(['services', 'web', 'extends']);
-    expect(err.message).toMatch(/unknown service "base"/);
+    expect(err.message).toBe('cannot extend service "web" in dir/f1.yml: service "base" not found');
   });
   it('cycles are errors', () => {
-    expect(error(['services: {a: {extends: b}, b: {extends: a}}']).message).toMatch(/extends cycle: a -> b -> a/);
-    expect(error(['services: {a: {extends: a}}']).message).toMatch(/extends cycle: a -> a/);
+    // compose-go's message
+    expect(error(['services: {a: {extends: b}, b: {extends: a}}']).message).toBe(
+      'Circular reference:\n  a in dir/f0.yml\n  extends b in dir/f0.yml\n  extends a in dir/f0.yml',
+    );
+    expect(error(['services: {a: {extends: a}}']).message).toMatch(/^Circular reference:/);
   });
   it('extends without a service name is an error', () => {
-    expect(error(['services: {a: {extends: {file: x.yml}}}']).message).toMatch(/needs a service name/);
+    expect(error(['services: {a: {extends: {file: x.yml}}}']).message).toBe('extends.a.service is required');
   });
 });
 
@@ -105,10 +109,13 @@ describe('extends from another file', () => {
     expect(error(['services:\n  web: {extends: {file: common.yml, service: nope}}'], opts).message).toMatch(/service "nope" not found in common.yml/);
   });
   it('a cycle across files is an error', () => {
-    expect(error(['services:\n  web: {extends: {file: loop.yml, service: l}}'], opts).message).toMatch(/extends cycle/);
+    expect(error(['services:\n  web: {extends: {file: loop.yml, service: l}}'], opts).message).toMatch(/^Circular reference:/);
   });
   it('errors of the callback propagate; no callback is an error', () => {
-    expect(error(['services:\n  web: {extends: {file: missing.yml, service: a}}'], opts).message).toBe('no such file missing.yml');
-    expect(error(['services:\n  web: {extends: {file: common.yml, service: base}}']).message).toMatch(/no file resolver/);
+    // an error about the other file itself is reported at the extending service's `extends`
+    const missing = error(['services:\n  web: {extends: {file: missing.yml, service: a}}'], opts);
+    expect(missing.message).toBe('extends.file "missing.yml": dir/f0.yml: no such file missing.yml');
+    expect(missing.modelPath).toEqual(['services', 'web', 'extends']);
+    expect(error(['services:\n  web: {extends: {file: common.yml, service: base}}']).message).toMatch(/no file loader/);
   });
 });

@@ -8,10 +8,14 @@ import { parseDocument } from 'yaml';
 import { ComposemodError } from '../../src/core/errors.js';
 import { toModel } from '../../src/core/model.js';
 import { configModel, mergeFiles } from '../../src/core/merge/index.js';
+import { recordRuleInput } from './rule-inputs.js';
 
 type Obj = Record<string, unknown>;
 const doc = (text: string) => toModel(parseDocument(text, { merge: true, uniqueKeys: false }), 'x.yml');
-const files = (texts: string[]) => texts.map((t, i) => ({ path: `f${i}.yml`, model: doc(t) }));
+const files = (texts: string[]) => {
+  recordRuleInput(texts);
+  return texts.map((t, i) => ({ path: `f${i}.yml`, model: doc(t) }));
+};
 const merge = (...texts: string[]) => mergeFiles(files(texts));
 const config = (...texts: string[]) => configModel(files(texts));
 /** services.web of the merged model; each text is the body of `services.web`. */
@@ -343,7 +347,8 @@ describe('build', () => {
     const b = web('build: {args: {A: 1, B: 2}, labels: [x=1], additional_contexts: {c: ./c}}', 'build: {args: [B=3, C], labels: {x: 2}, additional_contexts: [d=./d]}').build as Obj;
     expect(b.args).toEqual(['A=1', 'B=3', 'C']);
     expect(b.labels).toEqual(['x=2']);
-    expect(b.additional_contexts).toEqual(['c=./c', 'd=./d']);
+    // compose-go's canonical form turns the merged list into a mapping (docker compose 2.40.3 prints a mapping)
+    expect(b.additional_contexts).toEqual({ c: './c', d: './d' });
     const n = webNormal('build: {args: {A: 1}}', 'build: {args: [C], labels: [l]}').build as Obj;
     expect(n).toEqual({ context: '.', args: { A: '1', C: null }, labels: { l: '' } });
   });
@@ -353,8 +358,11 @@ describe('build', () => {
     expect(b.tags).toEqual(['x', 'y', 'z']);
     expect(b.cache_from).toEqual(['c', 'd']);
   });
-  it('ssh as list vs map: cannot override', () => {
-    const err = webError('build: {context: ., ssh: [default]}', 'build: {ssh: {default: /x}}');
+  it('ssh as map vs list: cannot override', () => {
+    // the base is in canonical form (a mapping) by then: a mapping override merges, a list
+    // override is `cannot override services.web.build.ssh` (docker compose 2.40.3 agrees)
+    expect((web('build: {context: ., ssh: [default]}', 'build: {ssh: {default: /x}}').build as Obj).ssh).toEqual({ default: '/x' });
+    const err = webError('build: {context: ., ssh: {default: /x}}', 'build: {ssh: [default]}');
     expect(err.message).toBe('cannot override services.web.build.ssh');
     expect(err.modelPath).toEqual(['services', 'web', 'build', 'ssh']);
   });
@@ -451,10 +459,11 @@ describe('x-* extensions', () => {
 
 describe('top-level volumes, networks, secrets, configs', () => {
   it('deep per name; a null definition takes the other side', () => {
-    const m = merge('volumes: {a: {driver: local}, b:}\nnetworks: {n:}', 'volumes: {a:, b: {driver: nfs}, c:}\nnetworks: {n: {driver: bridge}}');
+    // `{b: null}`, not `{b:}`: Compose's YAML reader takes `b:}` as the key "b:" (test/model.test.ts)
+    const m = merge('volumes: {a: {driver: local}, b: null}\nnetworks: {n: null}', 'volumes: {a: null, b: {driver: nfs}, c: null}\nnetworks: {n: {driver: bridge}}');
     expect(m.volumes).toEqual({ a: { driver: 'local' }, b: { driver: 'nfs' }, c: null });
     expect(m.networks).toEqual({ n: { driver: 'bridge' } });
-    expect(config('volumes: {c:}').volumes).toEqual({ c: {} });
+    expect(config('volumes: {c: null}').volumes).toEqual({ c: {} });
   });
   it('driver_opts deep-merged even when the driver changes', () => {
     expect(merge('volumes: {a: {driver: x, driver_opts: {o: 1}}}', 'volumes: {a: {driver: y, driver_opts: {p: 2}}}').volumes).toEqual({

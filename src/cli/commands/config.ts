@@ -1,38 +1,34 @@
-import { stringify } from 'yaml';
-import { ComposemodError } from '../../core/errors.js';
-import { loadComposeFile, locate, resolveExtendsFile, type LoadedFile } from '../../core/project.js';
-import { configModel } from '../../core/merge/index.js';
+import { configText, loadProject, type ComposeVersion } from '../../core/loader/index.js';
 import type { Io } from '../output.js';
 
 export interface ConfigOptions {
-  file: string[];
+  file?: string[];
+  projectName?: string;
+  projectDirectory?: string;
+  envFile?: string[];
+  profile?: string[];
+  interpolate?: boolean;
   format: 'yaml' | 'json';
+  composeVersion?: ComposeVersion;
 }
 
 /**
- * `composemod config -f a.yml [-f b.yml ...]`: the merged model in the normal form. Merge
- * errors Compose v2 would raise are reported with the file and the line of the offending key.
+ * `composemod config`: what `docker compose config` prints, byte for byte, offline and without
+ * a Docker engine. Compose's warnings go to stderr; errors are `file:line:col: message`, exit 2.
  */
 export async function configCommand(io: Io, opts: ConfigOptions): Promise<number> {
-  const loaded: LoadedFile[] = [];
-  for (const f of opts.file) loaded.push(await loadComposeFile(f));
-  let model;
-  try {
-    model = configModel(
-      loaded.map((l) => ({ path: l.path, model: l.model })),
-      { resolveExtendsFile },
-    );
-  } catch (e) {
-    throw withLine(e, loaded);
-  }
-  io.stdout.write(opts.format === 'json' ? JSON.stringify(model, null, 2) + '\n' : stringify(model, { lineWidth: 0 }));
+  const project = loadProject({
+    workingDir: io.cwd,
+    files: opts.file,
+    projectName: opts.projectName,
+    projectDirectory: opts.projectDirectory,
+    envFiles: opts.envFile,
+    profiles: opts.profile,
+    environment: io.env,
+    interpolate: opts.interpolate !== false,
+    composeVersion: opts.composeVersion,
+    warn: (m) => io.stderr.write(`warning: ${m}\n`),
+  });
+  io.stdout.write(configText(project, opts.format));
   return 0;
-}
-
-/** A merge error names a file and a model path; add the line of that path in that file. */
-export function withLine(e: unknown, files: readonly LoadedFile[]): unknown {
-  if (!(e instanceof ComposemodError) || e.line !== undefined || !e.modelPath) return e;
-  const file = files.find((f) => f.path === e.file) ?? files[files.length - 1];
-  const loc = file ? locate(file.source, e.modelPath) : undefined;
-  return loc ? e.withLocation({ file: file.path, ...loc }) : e;
 }

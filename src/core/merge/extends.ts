@@ -1,92 +1,108 @@
 /**
- * `extends`, resolved inside one file before that file is merged (rules doc: extends row).
- * The parent service is looked up in the same file, or in `extends.file` through the
- * caller's `resolveExtendsFile`; the child's `!reset`/`!override` paths apply to the inherited
- * attributes, then the child merges onto the parent with the usual rules. Relative paths of
- * a parent from another file are kept verbatim (not rebased).
+ * `extends`, resolved inside one file before that file is merged, as compose-go's
+ * `ApplyExtends`: each service's parent comes from the same file (as written, after
+ * interpolation) or from `extends.file` through the caller's `loadFile` (compose-go loads that
+ * file through the whole per-file pipeline and rebases its relative paths; core/loader does).
+ * The child's `!reset`/`!override` paths apply to what it inherits, then the child merges onto
+ * a copy of the parent with the usual merge rules. Works in place on `model.services`.
  */
-import { posix } from 'node:path';
 import { ComposemodError } from '../errors.js';
 import { mergeValues } from './merge.js';
-import { applyResetPaths, extractMarkers } from './reset.js';
-import { goString, hasOwn, isObj, modelError, type Obj, type Path } from './values.js';
+import { applyResetPaths } from './reset.js';
+import { deepClone, isObj, modelError, type Obj, type Path } from './values.js';
 
+/** The services of the file named by `extends.file`, and that file's own reset paths. */
+export interface ExtendsBase {
+  /** The file as the caller names it (messages, cycle detection). */
+  file: string;
+  services: Obj;
+  resetPaths: readonly Path[];
+}
+
+/** Loads `extends.file` (as written) relative to `fromFile`. */
+export type LoadExtendsFile = (file: string, fromFile: string) => ExtendsBase;
+
+/** @deprecated the raw-model callback of the first engine; see LoadExtendsFile. */
 export type ResolveExtendsFile = (file: string, fromFile: string) => unknown;
 
-interface Context {
-  resolveFile?: ResolveExtendsFile;
-  /** `file#service` keys being resolved, for cycle detection across files. */
-  stack: string[];
+interface Ref {
+  file: string;
+  service: string;
 }
 
-/** The model with every service's `extends` resolved. `paths` are the file's reset paths. */
-export function resolveExtends(model: Obj, paths: readonly Path[], file: string, resolveFile?: ResolveExtendsFile): Obj {
+/** Resolves every service's `extends` of a file model in place; returns the model. */
+export function applyExtends(model: Obj, file: string, resetPaths: readonly Path[], loadFile?: LoadExtendsFile): Obj {
+  if (!('services' in model)) return model;
   const services = model.services;
-  if (!isObj(services) || !Object.values(services).some((s) => isObj(s) && hasOwn(s, 'extends'))) return model;
-  const resolve = resolver(services, paths, file, { resolveFile, stack: [] });
-  const out: Obj = {};
-  for (const name of Object.keys(services)) out[name] = resolve(name);
-  return { ...model, services: out };
+  if (services === null || services === undefined) return model;
+  if (!isObj(services)) throw modelError('services must be a mapping', ['services']);
+  for (const name of Object.keys(services)) services[name] = resolveService(name, services, file, resetPaths, [], loadFile);
+  return model;
 }
 
-/** A function giving a service of `services` with its extends chain resolved (memoized). */
-function resolver(services: Obj, paths: readonly Path[], file: string, ctx: Context): (name: string) => unknown {
-  const done = new Map<string, unknown>();
-  const resolve = (name: string): unknown => {
-    if (done.has(name)) return done.get(name);
-    const svc = services[name];
-    const result = isObj(svc) && hasOwn(svc, 'extends') ? extend(name, svc) : svc;
-    done.set(name, result);
-    return result;
-  };
-  const extend = (name: string, svc: Obj): unknown => {
-    const at: Path = ['services', name, 'extends'];
-    const ext = svc.extends;
-    const target = typeof ext === 'string' ? { service: ext } : isObj(ext) ? ext : undefined;
-    if (!target || typeof target.service !== 'string') throw modelError(`${at.join('.')}: extends needs a service name`, at);
-    const key = `${file}#${name}`;
-    if (ctx.stack.includes(key)) {
-      const cycle = [...ctx.stack.slice(ctx.stack.indexOf(key)), key].map((k) => k.split('#').pop()).join(' -> ');
-      throw modelError(`extends cycle: ${cycle}`, at);
-    }
-    ctx.stack.push(key);
+function resolveService(
+  name: string,
+  services: Obj,
+  file: string,
+  post: readonly Path[] | null,
+  tracker: readonly Ref[],
+  loadFile?: LoadExtendsFile,
+): unknown {
+  const s = services[name];
+  if (s === null || s === undefined) return null;
+  if (!isObj(s)) throw modelError(`services.${name} must be a mapping`, ['services', name]);
+  if (!('extends' in s)) return s;
+  const at: Path = ['services', name, 'extends'];
+  const ext = s.extends;
+  let ref: string;
+  let other: unknown;
+  if (isObj(ext)) {
+    if (typeof ext.service !== 'string') throw modelError(`extends.${name}.service is required`, at);
+    ref = ext.service;
+    other = ext.file;
+  } else if (typeof ext === 'string') ref = ext;
+  else throw modelError(`extends.${name}.service is required`, at);
+
+  let base: Obj = services;
+  let baseFile = file;
+  let basePost: readonly Path[] | null = null;
+  if (other !== null && other !== undefined) {
+    if (!loadFile) throw modelError(`extends.file "${String(other)}" cannot be resolved here (no file loader given)`, at);
+    let loaded: ExtendsBase;
     try {
-      let parent: unknown;
-      if (target.file !== undefined && target.file !== null) {
-        parent = fromOtherFile(goString(target.file), target.service, file, ctx, at);
-      } else {
-        if (!hasOwn(services, target.service)) {
-          throw modelError(`service "${name}" extends unknown service "${target.service}"`, at);
-        }
-        parent = resolve(target.service);
-      }
-      // The child's !reset / !override paths apply to what it inherits.
-      const own = paths.filter((p) => p[0] === 'services' && p[1] === name);
-      const base = applyResetPaths({ services: { [name]: isObj(parent) ? parent : {} } }, own).services as Obj;
-      const child: Obj = { ...svc };
-      delete child.extends;
-      return mergeValues(base[name], child, ['services', name]);
-    } finally {
-      ctx.stack.pop();
+      loaded = loadFile(String(other), file);
+    } catch (e) {
+      if (!(e instanceof ComposemodError)) throw e;
+      // an error inside the other file stays located there; one about the file itself
+      // (missing, unreadable) is reported at this file's `extends`
+      if (e.line !== undefined || e.modelPath) throw e;
+      throw modelError(`extends.file ${JSON.stringify(String(other))}: ${e.file ? `${e.file}: ` : ''}${e.message}`, at);
     }
-  };
-  return resolve;
-}
+    if (!(ref in loaded.services)) {
+      throw modelError(`cannot extend service ${JSON.stringify(name)} in ${file}: service ${JSON.stringify(ref)} not found in ${String(other)}`, at);
+    }
+    base = loaded.services;
+    baseFile = loaded.file;
+    basePost = loaded.resetPaths;
+  } else if (!(ref in services)) {
+    throw modelError(`cannot extend service ${JSON.stringify(name)} in ${file}: service ${JSON.stringify(ref)} not found`, at);
+  }
 
-function fromOtherFile(target: string, service: string, fromFile: string, ctx: Context, at: Path): unknown {
-  if (!ctx.resolveFile) throw modelError(`extends.file "${target}" cannot be resolved here (no file resolver given)`, at);
-  const file = posix.isAbsolute(target) || !fromFile ? target : posix.join(posix.dirname(fromFile), target);
-  let raw: unknown;
-  try {
-    raw = ctx.resolveFile(target, fromFile);
-  } catch (e) {
-    if (e instanceof ComposemodError) throw e;
-    throw modelError(`extends.file "${target}": ${e instanceof Error ? e.message : String(e)}`, at);
+  const key = { file: baseFile, service: name };
+  if (tracker.some((r) => r.file === key.file && r.service === key.service)) {
+    const lines = ['Circular reference:', `  ${tracker[0].service} in ${tracker[0].file}`];
+    for (const r of [...tracker.slice(1), key]) lines.push(`  extends ${r.service} in ${r.file}`);
+    throw modelError(lines.join('\n'), at);
   }
-  const model = extractMarkers(raw).value;
-  const services = isObj(model) ? model.services : undefined;
-  if (!isObj(model) || !isObj(services) || !hasOwn(services, service)) {
-    throw modelError(`extends: service "${service}" not found in ${target}`, at);
-  }
-  return resolver(services, [], file, ctx)(service);
+  // compose-go resolves the parent with the parent file's reset paths when it comes from
+  // another file, and with none (a no-op processor) within the same file
+  const parent = resolveService(ref, base, baseFile, basePost, [...tracker, key], loadFile);
+  if (parent === null || parent === undefined) return s;
+  let source = deepClone(parent) as Obj;
+  // the extending file's own !reset / !override paths apply to what it inherits
+  if (post && post.length) source = (applyResetPaths({ services: { [name]: source } }, post).services as Obj)[name] as Obj;
+  const merged = mergeValues(source, s, ['services', name]) as Obj;
+  delete merged.extends;
+  services[name] = merged;
+  return merged;
 }

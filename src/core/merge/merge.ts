@@ -1,16 +1,26 @@
 /**
- * Merging one (raw, marker-free) file model onto the accumulated one: the generic rule plus
- * compose's path-specific mergers (rules doc §1 mechanisms (a) and (b)). De-duplication of
- * keyed sequences (mechanism (c)) happens afterwards, in canonical.ts.
+ * Merging one file's model onto the accumulated one, as compose-go's `override.Merge`: the
+ * generic rule (mapping -> deep, sequence -> append, scalar -> replace, null -> keep the base)
+ * plus the path-specific mergers named by the attribute table (core/attributes.ts, `merge`).
+ *
+ * Like compose-go, the merge works in place on the accumulated model (callers own it) and
+ * keeps compose-go's aliasing: `networks.*.ipam.config` can hold the same mapping twice.
+ * De-duplication of keyed sequences happens afterwards (unique.ts).
  */
-import { goString, hasOwn, isObj, matches, modelError, put, toList, type Obj, type Path } from './values.js';
+import type { MergeRule } from '../attributes.js';
+import { goString, hasOwn, isObj, modelError, put, rule, type Obj, type Path } from './values.js';
 
 type Merger = (base: unknown, over: unknown, path: Path) => unknown;
 
-/** Generic rule: mapping -> deep, sequence -> append, scalar -> override, null -> base. */
+/** `override.Merge(base, over)`: `base` is changed in place and returned. */
+export function mergeModel(base: Obj, over: Obj): Obj {
+  return mergeMappings(base, over, []);
+}
+
+/** `mergeYaml`: one value onto another at a model path. */
 export function mergeValues(base: unknown, over: unknown, path: Path): unknown {
-  const special = findMerger(path);
-  if (special) return special(base, over, path);
+  const special = rule(path, 'merge');
+  if (special) return MERGERS[special](base, over, path);
   if (over === null || over === undefined) return base;
   if (isObj(base)) {
     if (!isObj(over)) throw mismatch(path);
@@ -23,166 +33,111 @@ export function mergeValues(base: unknown, over: unknown, path: Path): unknown {
   return over;
 }
 
-/** Deep merge: a key new in `over` is inserted verbatim (no special merger runs on it). */
-export function mergeMappings(base: Obj, over: Obj, path: Path): Obj {
-  const out: Obj = { ...base };
+/** Deep merge in place: a key new in `over` is inserted as is (no special merger runs on it). */
+export function mergeMappings(base: Obj, over: Obj | null | undefined, path: Path): Obj {
+  if (!over) return base;
   for (const [k, v] of Object.entries(over)) {
-    put(out, k, hasOwn(base, k) ? mergeValues(base[k], v, [...path, k]) : v);
+    if (!hasOwn(base, k)) put(base, k, v);
+    else put(base, k, mergeValues(base[k], v, [...path, k]));
   }
-  return out;
+  return base;
 }
 
 function mismatch(path: Path) {
   return modelError(`cannot override ${path.join('.')}`, path);
 }
 
-/** Replace wholesale, `null` included (command, entrypoint, healthcheck.test, ulimits.X). */
-const replace: Merger = (_base, over) => over;
-
-/** A mapping or list in `K=V` list form: a map is sorted, a null value gives a bare `K`. */
-export function toKeyValueList(value: unknown): unknown[] {
+/**
+ * compose-go's `convertIntoSequence`: a mapping becomes sorted `K=V` entries (a null value
+ * gives `K`, a list value one entry per item), a string a one-item list; anything else none.
+ */
+export function toSequence(value: unknown): unknown[] {
   if (isObj(value)) {
-    return Object.keys(value)
-      .sort()
-      .flatMap((k) => (value[k] === null || value[k] === undefined ? [k] : [`${k}=${goString(value[k])}`]));
+    const seq: string[] = [];
+    for (const [k, v] of Object.entries(value)) {
+      if (v === null || v === undefined) seq.push(k);
+      else if (Array.isArray(v)) for (const item of v) seq.push(`${k}=${goString(item)}`);
+      else seq.push(`${k}=${goString(v)}`);
+    }
+    return seq.sort(compareStrings);
   }
-  return toList(value);
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'string') return [value];
+  return [];
 }
 
-/** environment, labels, ...: both sides to `K=V` lists, appended (unicity dedupes by key). */
-const keyValue: Merger = (base, over) => [...toKeyValueList(base), ...toKeyValueList(over)];
+/** Go's byte-wise string order (UTF-8), which differs from UTF-16 order above U+FFFF only. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
-/** dns, tmpfs, env_file, ...: a string is a one-item list; append. */
-const stringOrList: Merger = (base, over) => [...toList(base), ...toList(over)];
+/** compose-go's `convertIntoMapping`: a list is a mapping of copies of `defaults` (or nulls). */
+function toMapping(value: unknown, defaults: Obj | null): Obj | null {
+  if (isObj(value)) return value;
+  if (Array.isArray(value)) {
+    const out: Obj = {};
+    for (const name of value) put(out, goString(name), defaults ? { ...defaults } : null);
+    return out;
+  }
+  return null;
+}
 
-/** extra_hosts as compose's HostsList: a map becomes sorted `host=ip` entries. */
+const SERVICE_STARTED = { condition: 'service_started', required: true };
+
+const MERGERS: Record<MergeRule, Merger> = {
+  override: (_base, over) => over,
+  sequence: (base, over) => [...toSequence(base), ...toSequence(over)],
+  extraHosts: (base, over) => {
+    const right = toSequence(base);
+    const left = toSequence(over).filter((v) => !right.some((r) => r === v));
+    return [...right, ...left];
+  },
+  build: (base, over, path) => {
+    const asMap = (v: unknown): Obj | null => (typeof v === 'string' ? { context: v } : isObj(v) ? v : null);
+    return mergeMappings(asMap(base) ?? {}, asMap(over), path);
+  },
+  dependsOn: (base, over, path) => mergeMappings(toMapping(base, SERVICE_STARTED) ?? {}, toMapping(over, SERVICE_STARTED), path),
+  nameMap: (base, over, path) => mergeMappings(toMapping(base, null) ?? {}, toMapping(over, null), path),
+  logging: (base, over, path) => {
+    if (!isObj(over)) throw modelError('logging: null is not supported (docker compose crashes on it); use !reset', path);
+    const config = isObj(base) ? base : {};
+    if (!hasOwn(over, 'driver') || !hasOwn(config, 'driver') || over.driver === config.driver) return mergeMappings(config, over, path);
+    return over;
+  },
+  // compose-go merges the override with itself: the override wins, null included
+  ulimit: (_base, over) => over,
+  ipamConfig: (base, over, path) => {
+    if (!Array.isArray(base) || !Array.isArray(over)) throw modelError(`${path.join('.')}: unexpected type`, path);
+    const result: Obj[] = [];
+    const subnet = (o: Obj | null) => (o ? o.subnet : undefined);
+    for (const original of base) {
+      const right = toMapping(original, null);
+      for (const override of over) {
+        const left = toMapping(override, null);
+        if (subnet(left) !== subnet(right) && !result.some((a) => a.subnet === subnet(left))) {
+          result.push(left ?? {});
+          continue;
+        }
+        // in place, as compose-go: `right` is the base entry itself, so it can land twice
+        const merged = mergeMappings(right ?? {}, left, path);
+        const at = result.findIndex((a) => a.subnet === merged.subnet);
+        if (at >= 0) result[at] = merged;
+        else result.push(merged);
+      }
+    }
+    return result;
+  },
+};
+
+/** extra_hosts in compose's HostsList form: a map becomes sorted `host=ip` entries. */
 export function toHostsList(value: unknown): unknown[] {
   if (isObj(value)) {
     return Object.keys(value)
       .sort()
-      .flatMap((host) => toList(value[host]).map((ip) => `${host}=${goString(ip)}`));
+      .flatMap((host) => {
+        const v = value[host];
+        return (Array.isArray(v) ? v : [v]).map((ip) => `${host}=${ip === null || ip === undefined ? '' : goString(ip)}`);
+      });
   }
-  return toList(value);
-}
-
-/** extra_hosts: append, dropping override entries byte-identical to a base entry. */
-const extraHosts: Merger = (base, over) => {
-  const b = toHostsList(base);
-  const seen = new Set(b.map(goString));
-  return [...b, ...toHostsList(over).filter((h) => !seen.has(goString(h)))];
-};
-
-function mapOrNull(value: unknown, path: Path): Obj {
-  if (value === null || value === undefined) return {};
-  if (isObj(value)) return value;
-  throw mismatch(path);
-}
-
-/** build: a string is `{context: s}`, then deep. */
-const build: Merger = (base, over, path) => {
-  if (over === null || over === undefined) return base;
-  const asMap = (v: unknown) => (typeof v === 'string' ? { context: v } : mapOrNull(v, path));
-  return mergeMappings(asMap(base), asMap(over), path);
-};
-
-/** depends_on: the short form is `{condition: service_started, required: true}` on both sides. */
-export function toDependsOn(value: unknown, path: Path): Obj {
-  if (Array.isArray(value)) {
-    const out: Obj = {};
-    for (const name of value) put(out, goString(name), { condition: 'service_started', required: true });
-    return out;
-  }
-  return mapOrNull(value, path);
-}
-
-const dependsOn: Merger = (base, over, path) => {
-  if (over === null || over === undefined) return base;
-  return mergeMappings(toDependsOn(base, path), toDependsOn(over, path), path);
-};
-
-/** networks / models of a service: a list is a map with null values, then deep. */
-export function toNameMap(value: unknown, path: Path): Obj {
-  if (Array.isArray(value)) {
-    const out: Obj = {};
-    for (const name of value) put(out, goString(name), null);
-    return out;
-  }
-  return mapOrNull(value, path);
-}
-
-const networks: Merger = (base, over, path) => {
-  if (over === null || over === undefined) return base;
-  return mergeMappings(toNameMap(base, path), toNameMap(over, path), path);
-};
-
-/** logging: same driver (or a side without one) -> deep; different drivers -> override wins. */
-const logging: Merger = (base, over, path) => {
-  if (over === null || over === undefined) {
-    throw modelError('logging: null is not supported (docker compose crashes on it); use !reset', path);
-  }
-  if (!isObj(over)) throw mismatch(path);
-  if (!isObj(base)) return over;
-  if (!hasOwn(base, 'driver') || !hasOwn(over, 'driver') || base.driver === over.driver) {
-    return mergeMappings(base, over, path);
-  }
-  return over;
-};
-
-/**
- * networks.X.ipam.config, keyed by subnet, with compose's quirks: for each base entry, an
- * override entry with another subnet is added as-is the first time it is seen (so a base
- * subnet the override does not restate is dropped), otherwise merged with the base entry
- * into the slot of the merged subnet (so with several base subnets, unmatched base entries
- * are merged into an override entry).
- */
-const ipamConfig: Merger = (base, over, path) => {
-  if (over === null || over === undefined) return base;
-  if (!Array.isArray(over)) throw mismatch(path);
-  if (!Array.isArray(base)) return over;
-  const result: Obj[] = [];
-  const indexOf = (subnet: unknown) => result.findIndex((e) => e.subnet === subnet);
-  for (const b of base) {
-    const baseEntry = isObj(b) ? b : {};
-    for (const o of over) {
-      const overEntry = isObj(o) ? o : {};
-      if (overEntry.subnet !== baseEntry.subnet && indexOf(overEntry.subnet) < 0) {
-        result.push(overEntry);
-        continue;
-      }
-      const merged = mergeMappings(baseEntry, overEntry, path);
-      const at = indexOf(merged.subnet);
-      if (at >= 0) result[at] = merged;
-      else result.push(merged);
-    }
-  }
-  return result;
-};
-
-const MERGERS: [readonly string[], Merger][] = [
-  ...['command', 'entrypoint'].map((k): [string[], Merger] => [['services', '*', k], replace]),
-  [['services', '*', 'healthcheck', 'test'], replace],
-  [['services', '*', 'ulimits', '*'], replace],
-  ...['environment', 'labels', 'annotations', 'sysctls'].map((k): [string[], Merger] => [['services', '*', k], keyValue]),
-  ...['args', 'labels', 'additional_contexts'].map((k): [string[], Merger] => [['services', '*', 'build', k], keyValue]),
-  [['services', '*', 'deploy', 'labels'], keyValue],
-  [['networks', '*', 'labels'], keyValue],
-  [['volumes', '*', 'labels'], keyValue],
-  ...['dns', 'dns_opt', 'dns_search', 'env_file', 'label_file', 'tmpfs'].map((k): [string[], Merger] => [
-    ['services', '*', k],
-    stringOrList,
-  ]),
-  [['services', '*', 'extra_hosts'], extraHosts],
-  [['services', '*', 'build', 'extra_hosts'], extraHosts],
-  [['services', '*', 'build'], build],
-  [['services', '*', 'depends_on'], dependsOn],
-  [['services', '*', 'networks'], networks],
-  [['services', '*', 'models'], networks],
-  [['services', '*', 'logging'], logging],
-  [['networks', '*', 'ipam', 'config'], ipamConfig],
-];
-
-function findMerger(path: Path): Merger | undefined {
-  if (path.length < 3) return undefined;
-  for (const [pattern, merger] of MERGERS) if (matches(path, pattern)) return merger;
-  return undefined;
+  return Array.isArray(value) ? value : value === null || value === undefined ? [] : [value];
 }

@@ -1,16 +1,20 @@
 /**
  * The normal form (rules doc, "Normal form"): the shape two models are compared in.
- * Canonical long syntax plus the defaults and spellings compose's binding applies; mapping
- * keys sorted recursively, so `JSON.stringify` of two normal forms compares them.
+ * Compose's canonical long syntax, plus the defaults and spellings compose's binding applies
+ * (the attribute table's `normal` column, core/attributes.ts); mapping keys sorted
+ * recursively, so `JSON.stringify` of two normal forms compares them.
  * Project-level normalisation (default network, resource names, path resolution, .env) is not applied.
  */
-import { canonicalModel } from './canonical.js';
+import type { NormalRule } from '../attributes.js';
+import { canonicalForm, omitEmpty } from './canonical.js';
 import { toHostsList } from './merge.js';
 import { extractMarkers } from './reset.js';
 import { shellSplit } from './shell.js';
-import { goString, isObj, modelError, put, rewriteAttrs, sortKeys, toList, type AttrRewrite, type Obj, type Path } from './values.js';
+import { cleanPath } from '../go.js';
+import { enforceUnicity } from './unique.js';
+import { deepClone, goString, isObj, modelError, put, rule, sortKeys, toList, type Obj, type Path } from './values.js';
 
-type Norm = AttrRewrite;
+type Norm = (value: unknown, path: Path) => unknown;
 
 function keyValueMap(bare: null | ''): Norm {
   return (value) => {
@@ -28,13 +32,6 @@ function keyValueMap(bare: null | ''): Norm {
     return out;
   };
 }
-
-const envMap = keyValueMap(null);
-const labelMap = keyValueMap('');
-const strings: Norm = (value) => toList(value).map(goString);
-
-const commandLine: Norm = (value, path) =>
-  typeof value === 'string' ? shellSplit(value, path) : Array.isArray(value) ? value.map(goString) : value;
 
 /** `host=ip` strings (types.HostsList YAML form), one per IP, sorted, duplicates kept. */
 const hosts: Norm = (value) =>
@@ -64,86 +61,69 @@ const port = (p: Obj): Obj => {
   return out;
 };
 
-const volume = (v: Obj): Obj =>
-  v.bind === undefined ? v : { ...v, bind: { create_host_path: true, ...(isObj(v.bind) ? v.bind : {}) } };
+/** Compose's Normalize cleans every volume target (`/data/` is `/data`). */
+const volume = (v: Obj): Obj => {
+  const out = typeof v.target === 'string' && v.target !== '' ? { ...v, target: cleanPath(v.target) } : v;
+  return out.bind === undefined ? out : { ...out, bind: { create_host_path: true, ...(isObj(out.bind) ? out.bind : {}) } };
+};
 
 const secret = (s: Obj): Obj => (s.target === undefined || s.target === null ? { ...s, target: `/run/secrets/${goString(s.source)}` } : s);
 
-const dependsOn: Norm = (value) => {
-  if (!isObj(value)) return value;
-  const out: Obj = {};
-  for (const [name, dep] of Object.entries(value)) {
-    put(out, name, { condition: 'service_started', required: true, ...(isObj(dep) ? dep : {}) });
-  }
-  return out;
-};
-
-const build: Norm = (value, path) => (isObj(value) ? apply({ context: '.', ...value }, BUILD, path) : value);
-
-const BUILD: Record<string, Norm> = {
-  args: envMap,
-  labels: labelMap,
-  additional_contexts: labelMap,
-  extra_hosts: hosts,
-};
-
-const SERVICE: Record<string, Norm> = {
-  command: commandLine,
-  entrypoint: commandLine,
-  environment: envMap,
-  labels: labelMap,
-  annotations: labelMap,
-  sysctls: labelMap,
+const NORMS: Record<NormalRule, Norm> = {
+  envMap: keyValueMap(null),
+  labelMap: keyValueMap(''),
+  strings: (value) => toList(value).map(goString),
+  commandLine: (value, path) => (typeof value === 'string' ? shellSplit(value, path) : Array.isArray(value) ? value.map(goString) : value),
+  hosts,
   ports: eachObj(port),
   volumes: eachObj(volume),
   devices: eachObj(withDefaults({ permissions: 'rwm' })),
   secrets: eachObj(secret),
-  env_file: eachObj(withDefaults({ required: true })),
-  depends_on: dependsOn,
-  build,
-  healthcheck: (v) =>
-    isObj(v) && typeof v.test === 'string' ? { ...v, test: ['CMD-SHELL', v.test] } : v,
-  dns: strings,
-  dns_search: strings,
-  dns_opt: strings,
-  tmpfs: strings,
-  expose: strings,
-  extra_hosts: hosts,
-  deploy: (v, path) => apply(v, { labels: labelMap }, path),
+  envFiles: eachObj(withDefaults({ required: true })),
+  dependsOn: (value) => {
+    if (!isObj(value)) return value;
+    const out: Obj = {};
+    for (const [name, dep] of Object.entries(value)) put(out, name, { condition: 'service_started', required: true, ...(isObj(dep) ? dep : {}) });
+    return out;
+  },
+  build: (value, path) => (isObj(value) ? walk({ context: '.', ...value }, path) : value),
+  healthcheck: (v, path) => walk(isObj(v) && typeof v.test === 'string' ? { ...v, test: ['CMD-SHELL', v.test] } : v, path),
 };
 
-/** `rewriteAttrs` for values that may not be mappings (those pass through). */
-function apply(value: unknown, table: Record<string, Norm>, path: Path): unknown {
-  return isObj(value) ? rewriteAttrs(value, table, path) : value;
-}
-
-function service(svc: unknown, path: Path): unknown {
-  if (svc === null || svc === undefined) return {};
-  const out = apply(svc, SERVICE, path) as Obj;
-  // A null command/entrypoint clears it: absent in the normal form.
-  for (const key of ['command', 'entrypoint']) if (out[key] === null) delete out[key];
+/** Applies the `normal` rules below a mapping (not inside sequences). */
+function walk(value: unknown, path: Path): unknown {
+  if (!isObj(value)) return value;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(value)) {
+    const at = [...path, k];
+    const r = v === null || v === undefined ? undefined : rule(at, 'normal');
+    put(out, k, r ? NORMS[r](v, at) : walk(v, at));
+  }
   return out;
 }
 
 export function normalize(model: Record<string, unknown>): Record<string, unknown> {
   const clean = extractMarkers(model).value;
   if (!isObj(clean)) throw modelError('not a compose model: top level is not a mapping', []);
-  const out = canonicalModel(clean);
-  delete out.version;
-  if (isObj(out.services)) {
-    const services: Obj = {};
-    for (const [name, svc] of Object.entries(out.services)) services[name] = service(svc, ['services', name]);
-    out.services = services;
+  const canonical = enforceUnicity(omitEmpty(canonicalForm(deepClone(clean), true)));
+  delete canonical.version;
+  if (isObj(canonical.services)) {
+    for (const [name, svc] of Object.entries(canonical.services)) {
+      if (svc === null || svc === undefined) canonical.services[name] = {};
+    }
   }
   for (const kind of ['volumes', 'networks', 'secrets', 'configs']) {
-    const section = out[kind];
+    const section = canonical[kind];
     if (!isObj(section)) continue;
-    const defs: Obj = {};
-    for (const [name, def] of Object.entries(section)) {
-      const d = def === null || def === undefined ? {} : def;
-      defs[name] = (kind === 'volumes' || kind === 'networks') ? apply(d, { labels: labelMap }, [kind, name]) : d;
+    for (const [name, def] of Object.entries(section)) if (def === null || def === undefined) section[name] = {};
+  }
+  const out = walk(canonical, []) as Obj;
+  if (isObj(out.services)) {
+    for (const svc of Object.values(out.services)) {
+      if (!isObj(svc)) continue;
+      // A null command/entrypoint clears it: absent in the normal form.
+      for (const key of ['command', 'entrypoint']) if (svc[key] === null) delete svc[key];
     }
-    out[kind] = defs;
   }
   return sortKeys(out) as Record<string, unknown>;
 }

@@ -1,6 +1,8 @@
 /** Small helpers over plain model values, shared by the merge modules. */
 import { ComposemodError } from '../errors.js';
-import { isOverride } from './sentinels.js';
+import { isMap, sprint } from '../go.js';
+import { isGoTime, isOverride } from './sentinels.js';
+import { attribute, type AttributeRule } from '../attributes.js';
 
 export type Path = (string | number)[];
 export type Obj = Record<string, unknown>;
@@ -15,9 +17,9 @@ export function put(obj: Obj, key: string, value: unknown): void {
   else obj[key] = value;
 }
 
-/** A mapping of the model (a plain object; not an array, null or an Override marker). */
+/** A mapping of the model (a plain object; not an array, null, a marker or a GoTime). */
 export function isObj(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isOverride(value);
+  return isMap(value);
 }
 
 export function hasOwn(obj: Obj, key: string): boolean {
@@ -60,22 +62,9 @@ export function matches(path: Path, pattern: readonly string[]): boolean {
   return true;
 }
 
-/** Go's `%v` for the scalars a model holds (bool, number, string, null). */
+/** Go's `%v` of a model value (`fmt.Sprint`). */
 export function goString(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === null || value === undefined) return '<nil>';
-  if (typeof value === 'number') {
-    if (Number.isNaN(value)) return 'NaN';
-    if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
-    return String(value);
-  }
-  if (typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return `[${value.map(goString).join(' ')}]`;
-  if (isObj(value)) {
-    const keys = Object.keys(value).sort();
-    return `map[${keys.map((k) => `${k}:${goString(value[k])}`).join(' ')}]`;
-  }
-  return String(value);
+  return sprint(value);
 }
 
 /** A string, a list, or nothing, as a list (compose's string-or-list attributes). */
@@ -97,6 +86,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return ka.every((k) => hasOwn(b, k) && deepEqual(a[k], b[k]));
   }
   if (isOverride(a) && isOverride(b)) return deepEqual(a.value, b.value);
+  if (isGoTime(a) && isGoTime(b)) return a.rfc3339 === b.rfc3339;
   return false;
 }
 
@@ -134,4 +124,58 @@ export function sortKeys(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/**
+ * A deep copy of a model that keeps shared references shared (compose-go merges mutate maps in
+ * place, and one merge can put the same map twice into a list; the copy keeps that aliasing).
+ */
+export function deepClone<T>(value: T, seen = new Map<unknown, unknown>()): T {
+  if (typeof value !== 'object' || value === null) return value;
+  const known = seen.get(value);
+  if (known !== undefined) return known as T;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    seen.set(value, out);
+    for (const item of value) out.push(deepClone(item, seen));
+    if (isNilList(value)) markNil(out);
+    return out as T;
+  }
+  if (isObj(value)) {
+    const out: Obj = {};
+    seen.set(value, out);
+    for (const [k, v] of Object.entries(value)) put(out, k, deepClone(v, seen));
+    return out as T;
+  }
+  return value;
+}
+
+const NIL = Symbol('composemod.nil-list');
+
+/**
+ * An empty list that stands for a Go nil slice: compose-go rebuilds every list of the model
+ * after each file (`OmitEmpty`), which turns `[]` into a nil slice where no unicity rule makes
+ * it again; YAML prints it as `[]`, JSON as `null`.
+ */
+export function nilList(): unknown[] {
+  return markNil([]);
+}
+
+function markNil(list: unknown[]): unknown[] {
+  Object.defineProperty(list, NIL, { value: true, enumerable: false });
+  return list;
+}
+
+export function isNilList(value: unknown): boolean {
+  return Array.isArray(value) && value.length === 0 && (value as unknown as Record<symbol, unknown>)[NIL] === true;
+}
+
+/** A model path as compose-go's tree path: sequence indexes are `[]`. */
+export function treePath(path: Path): string[] {
+  return path.map((p) => (typeof p === 'number' ? '[]' : p));
+}
+
+/** The attribute table's `role` for a model path. */
+export function rule<K extends keyof AttributeRule>(path: Path, role: K): AttributeRule[K] | undefined {
+  return attribute(treePath(path), role);
 }
