@@ -89,8 +89,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
   const fix = program
     .command('fix')
     .description(
-      'apply selectable fixes to compose files (see `composemod list`); every fix edits by range, is idempotent,\n' +
-        'and declares what it changes: every environment of the project is evaluated before and after, and a run\n' +
+      'apply selectable fixes to compose files (see `composemod list`); every fix edits by range, is idempotent, ' +
+        'and declares what it changes: every environment of the project is evaluated before and after, and a run ' +
         'that would change anything else a container gets is refused (exit 2, nothing written)',
     )
     .argument('[paths...]', 'compose files or directories (default: .)')
@@ -98,7 +98,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
     .option('--skip <fixes>', 'skip these fixes (comma-separated)')
     .option(
       '--env <NAME=FILE[,FILE...]>',
-      'an environment as the ordered files Compose gets with -f, relative to the first path (repeat); the other\nenvironments found in the directory are fixed and checked too',
+      'an environment as the ordered files Compose gets with -f, relative to the first path (repeat); the other environments found in the directory are fixed and checked too',
       collect,
     )
     .option('--env-file <[NAME=]FILE>', 'interpolate from FILE instead of .env (for environment NAME, or all; repeat)', collect)
