@@ -1,6 +1,7 @@
 /**
- * `extract`: from per-environment compose files, produce one shared base plus one override
- * per environment, verified with the merge engine before anything is written.
+ * `extract`: from per-environment compose files, produce one shared base, optional shared
+ * layers for groups of environments, and one override per environment, verified before
+ * anything is written.
  *
  * Pure over loaded sources (no IO): the command module reads files and writes the changes.
  */
@@ -8,23 +9,22 @@ import path from 'node:path';
 import { ComposemodError } from '../core/errors.js';
 import { parseSource, type ComposeSource } from '../core/source.js';
 import { toComposeModel } from '../core/project.js';
-import { configModel, mergeFiles, normalize, isReset, isOverride } from '../core/merge/index.js';
+import { canonicalize, mergeFiles, normalize, isReset, isOverride } from '../core/merge/index.js';
 import { deepEqual } from '../core/merge/values.js';
 import type { FileChange } from '../core/save.js';
 import { isDevName, type Environment, type Family } from '../core/discover.js';
-import { canonicalJson, planExtract, type Keep, type Plan } from './plan.js';
-import {
-  atomicPaths,
-  fixedPaths,
-  commentCounts,
-  commentInsertions,
-  commentOwner,
-  comments,
-  deleteUnkept,
-  lineCount,
-} from './text.js';
+import { canonicalJson, keptLines, linesOf, planExtract, type Keep, type Plan } from './plan.js';
+import { atomicPaths, fixedPaths, commentCounts, comments, lineCount } from './text.js';
+import { buildFiles, type Sources } from './build.js';
+import { usedResources, verifyEnvironments } from './verify.js';
 
 export type Layout = 'override' | 'per-env';
+
+/** `--layer NAME=ENV,ENV...`: a shared layer for a group of environments. */
+export interface LayerSpec {
+  name: string;
+  envs: string[];
+}
 
 export interface ExtractInput {
   /** Project directory (new files are created here). */
@@ -38,8 +38,21 @@ export interface ExtractInput {
   layout?: Layout;
   /** Absolute path of the base file (default: the default file name of the family). */
   base?: string;
+  /** `--name ENV=FILE`: the file an environment's override is written to (absolute paths). */
+  names?: ReadonlyMap<string, string>;
+  /** `--layer`: groups that get a shared layer (used when it makes the files shorter). */
+  layers?: LayerSpec[];
+  /** Look for shared layers on their own (default true). */
+  autoLayers?: boolean;
+  /**
+   * A service some environments lack may live in the base, disabled in those environments by
+   * `profiles: [<marker>]` (default true).
+   */
+  profiles?: boolean;
   /** Does a file exist on disk (to refuse overwriting an unrelated file)? */
   exists?: (file: string) => boolean;
+  /** Is a file ignored by git (a file extract writes there would not be committed)? */
+  ignored?: (file: string) => boolean;
   resolveExtendsFile?: (file: string, fromFile: string) => unknown;
   /** May use `!reset` / `!override` (Compose >= 2.24.4) where that makes the files shorter. */
   allowReset?: boolean;
@@ -50,6 +63,16 @@ export interface Marker {
   tag: '!reset' | '!override';
   /** Model path, dotted (`services.web.ports`). */
   path: string;
+}
+
+export interface LayerReport {
+  name: string;
+  /** Absolute path of the layer file. */
+  path: string;
+  /** The environments that load it (between the base and their own file). */
+  envs: string[];
+  /** The environment whose file it was cut from. */
+  from: string;
 }
 
 export interface EnvReport {
@@ -66,6 +89,14 @@ export interface EnvReport {
   markers: Marker[];
   /** The environment's files after the first one, left as they are (a layered environment). */
   layers: string[];
+  /** Services this environment lacks that the base holds, disabled here by the profile. */
+  disabled: string[];
+}
+
+/** Total lines with the base cut from one environment's file. */
+export interface BaseOption {
+  env: string;
+  lines: number;
 }
 
 export interface ExtractResult {
@@ -76,16 +107,25 @@ export interface ExtractResult {
   base?: string;
   /** The environment whose file the base was cut from. */
   baseFrom?: string;
+  /** The best total for each environment the base could be cut from, best first. */
+  baseOptions?: BaseOption[];
+  /** Shared layers written. */
+  layers: LayerReport[];
+  /** The profile that disables services an environment lacks (when one does). */
+  profile?: string;
   environments: EnvReport[];
   changes: FileChange[];
   linesBefore: number;
   linesAfter: number;
   notes: string[];
+  /** Things to act on (a file git ignores, plain `docker compose` changing meaning). */
+  warnings: string[];
   /** Some override uses `!reset` / `!override` (needs Compose >= 2.24.4). */
   usesReset?: boolean;
 }
 
 const DEFAULT_STEM: Record<Family, string> = { compose: 'compose', 'docker-compose': 'docker-compose' };
+const DEFAULT_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
 
 function refused(reason: string, environments: Environment[], notes: string[] = []): ExtractResult {
   return {
@@ -102,13 +142,18 @@ function refused(reason: string, environments: Environment[], notes: string[] = 
       verified: false,
       markers: [],
       layers: e.files.slice(1),
+      disabled: [],
     })),
+    layers: [],
     changes: [],
     linesBefore: 0,
     linesAfter: 0,
     notes,
+    warnings: [],
   };
 }
+
+const nothingToDo = (reason: string, envs: Environment[]): ExtractResult => ({ ...refused(reason, envs), status: 'nothing-to-do' });
 
 function hasMarkers(v: unknown): boolean {
   if (isReset(v) || isOverride(v)) return true;
@@ -153,27 +198,6 @@ function keepsServices(k: Keep | null): boolean {
   return k.kind === 'map' && k.keys.has('services');
 }
 
-/** Does the keep tree keep the entry at `p` (of `model`)? */
-function keptAt(keep: Keep | null, model: unknown, p: readonly (string | number)[]): boolean {
-  let k: Keep | null = keep;
-  let v: unknown = model;
-  for (const seg of p) {
-    if (!k) return false;
-    if (k === true) return v !== undefined;
-    if (k.kind === 'reset') return false;
-    if (k.kind === 'override') return v !== undefined;
-    if (k.kind === 'map') {
-      k = k.keys.get(String(seg)) ?? null;
-      v = v && typeof v === 'object' ? (v as Record<string, unknown>)[String(seg)] : undefined;
-    } else {
-      if (typeof seg !== 'number' || !k.items.has(seg)) return false;
-      k = true;
-      v = Array.isArray(v) ? v[seg] : undefined;
-    }
-  }
-  return !!k && !(k !== true && k.kind === 'reset');
-}
-
 /** The `!reset` / `!override` markers of a keep tree. */
 export function markersOf(k: Keep | null, p: (string | number)[] = []): Marker[] {
   if (!k || k === true) return [];
@@ -200,47 +224,82 @@ export function replacesAt(p: (string | number)[], base: unknown, value: unknown
   }
 }
 
-/** What planning and building produced for the environments' first files, before verification. */
-interface Built {
+/** Where the files go: decided before planning, the same whichever file the base is cut from. */
+interface Placement {
   layout: Layout;
   basePath: string;
+  baseStem: string;
+  /** The override file of each head environment. */
+  targets: string[];
+  /** The head environment in the auto-loaded override file (-1: none). */
+  autoIndex: number;
+  /** The head environment in the default file before (-1: none). */
+  defaultIndex: number;
+  notes: string[];
+  warnings: string[];
+}
+
+/** One way of writing the files, before verification. */
+interface Candidate {
   baseIndex: number;
-  /** New content by absolute path (the base and the overrides). */
+  reset: boolean;
+  /** Services some environments lack may be in the base, disabled by a profile. */
+  disable: boolean;
+  /** New content by absolute path (base, layers, overrides). */
   outputs: Map<string, string>;
   /** The files each head environment is made of afterwards. */
   after: string[][];
-  /** File lists plain `docker compose` loads after the change. */
-  auto: string[][];
-  /** File lists plain `docker compose` loads before the change. */
-  autoBefore: string[][];
   markers: Marker[][];
+  layers: LayerReport[];
+  /** Lines of the outputs and of the files left as they are. */
+  lines: number;
   notes: string[];
+}
+
+interface Context {
+  input: ExtractInput;
+  heads: string[];
+  headEnvs: Environment[];
+  srcs: ComposeSource[];
+  models: Record<string, unknown>[];
+  place: Placement;
+  marker?: string;
+  /** Lines of the files that stay as they are (layers of several-file environments). */
+  untouchedLines: number;
+  /** `canonAt`, remembered. */
+  canon: (p: (string | number)[], v: unknown) => string;
+}
+
+/** A member's override, parsed for a second stage. */
+interface Parsed {
+  src: ComposeSource;
+  model: Record<string, unknown>;
+  atomic: Set<string>;
 }
 
 /**
  * Plans, builds and verifies the extraction. Never throws for an input that is merely not
- * extractable: the result says `refused` with the reason.
+ * extractable: the result says `refused` (or `nothing-to-do`) with the reason.
  *
  * Environments of several files: the first file of each environment is its "head"; the
  * later files ("layers") are left exactly as they are. Extraction runs over the distinct
  * heads (one head environment each, named after the environment made of that file alone,
  * else after the first environment starting with it), and every environment becomes the new
- * files of its head followed by its layers. So `dev=a.yml`, `prod=a.yml,prod-extra.yml`,
- * `staging=staging.yml` extracts a base from a.yml and staging.yml, and prod becomes
- * dev's new files + prod-extra.yml. Verification covers every environment with its layers.
- * When all environments share one head, the files are already layered: nothing to do.
+ * files of its head followed by its layers. When all environments share one head, the files
+ * are already layered: nothing to do.
+ *
+ * Every head environment's file is tried as the one the base is cut from (plain, and with
+ * `!reset`/`!override` when allowed); the best ones are tried with shared layers for groups
+ * of environments; the shortest that verifies is used (plain before `!reset` on a tie).
  */
 export function extract(input: ExtractInput): ExtractResult {
   const { dir, environments: envs, sources } = input;
-  if (envs.length < 2) return { ...refused('extract needs at least two environments', envs), status: 'nothing-to-do' };
+  if (envs.length < 2) return nothingToDo('extract needs at least two environments', envs);
   if (envs.length > 10) return refused(`extract supports 2 to 10 environments, got ${envs.length}`, envs);
 
   const heads = [...new Set(envs.map((e) => e.files[0]))];
   if (heads.length === 1 && envs.some((e) => e.files.length > 1))
-    return {
-      ...refused(`already a base+override layout (${rel(dir, heads[0])} is the base of every environment)`, envs),
-      status: 'nothing-to-do',
-    };
+    return nothingToDo(`already a base+override layout (${rel(dir, heads[0])} is the base of every environment)`, envs);
   const lists = envs.map((e) => e.files.join('\0'));
   if (new Set(lists).size !== lists.length) return refused('two environments use the same file', envs);
   for (const e of envs) {
@@ -278,280 +337,579 @@ export function extract(input: ExtractInput): ExtractResult {
   const multiDoc = srcs.find((s) => s.docs.filter((d) => d.contents !== null).length > 1);
   if (multiDoc) return refused(`${rel(dir, multiDoc.path)} holds several YAML documents`, envs);
   const layerFiles = [...new Set(envs.flatMap((e) => e.files.slice(1)))];
-  const layerModels = new Map(layerFiles.map((f) => [f, toComposeModel(srcOf(f))]));
+  const layerModels = layerFiles.map((f) => toComposeModel(srcOf(f)));
 
-  // the plain plan, and with --allow-reset the one using !reset/!override (first when it differs)
-  const plain = planAndBuild(input, headEnvs, srcs, models, false);
-  const withReset = input.allowReset ? planAndBuild(input, headEnvs, srcs, models, true) : undefined;
-  const candidates: Built[] = [];
-  const preNotes: string[] = [];
-  if (withReset && !('status' in withReset) && withReset.markers.some((m) => m.length)) candidates.push(withReset);
-  else if (withReset && 'status' in withReset && withReset.status === 'refused' && !('status' in plain))
-    preNotes.push(`--allow-reset: the plan with !reset/!override could not be built (${withReset.reason}); used the plain one`);
-  if (!('status' in plain)) candidates.push(plain);
-  if (!candidates.length) return { ...(plain as ExtractResult), environments: refused('', envs).environments };
+  const place = placeFiles(input, headEnvs);
+  if ('status' in place) return place;
   const original = new Map([...heads, ...layerFiles].map((f) => [f, (srcOf(f).format.bom ? '\uFEFF' : '') + srcOf(f).text]));
   const linesBefore = [...original.values()].reduce((n, t) => n + lineCount(t), 0);
-  const results = candidates.map((c) => verify(input, envs, heads, c, original, layerModels, models, srcs));
-  // the !reset/!override plan only when it verifies and is shorter than the plain one
-  let pick = results.length - 1;
-  const notes: string[] = preNotes;
-  if (results.length === 2) {
-    if (!results[0].problem && (results[1].problem || results[0].linesAfter < results[1].linesAfter)) pick = 0;
-    else
+  const cx: Context = {
+    input,
+    heads,
+    headEnvs,
+    srcs,
+    models,
+    place,
+    marker: input.profiles === false ? undefined : profileMarker([...models, ...layerModels]),
+    untouchedLines: layerFiles.reduce((n, f) => n + lineCount(original.get(f)!), 0),
+    canon: memoCanon(),
+  };
+
+  // Every base, plain (and with !reset/!override when allowed).
+  const candidates: Candidate[] = [];
+  let firstProblem: ExtractResult | undefined;
+  const atomic = srcs.map(atomicPaths);
+  const fixed = srcs.map(fixedPaths);
+  const references = models.map((m, i) => referencesOf(m, srcs[i].path));
+  const canon = cx.canon;
+  const planned: FirstPlan[] = [];
+  for (const reset of input.allowReset ? [false, true] : [false]) {
+    for (const disable of cx.marker !== undefined ? [true, false] : [false]) {
+      for (let b = 0; b < heads.length; b++) {
+        const p = planFirst(cx, { b, reset, disable, atomic, fixed, references, canon });
+        if ('status' in p) firstProblem ??= p;
+        // a !reset plan without any marker is the plain plan again
+        else if (!reset || p.plan.overrides.some((k) => markersOf(k).length)) planned.push(p);
+      }
+    }
+  }
+  // build the most promising plans (by estimated lines) of each kind
+  planned.sort((x, y) => x.estimate - y.estimate);
+  for (const reset of [false, true]) {
+    for (const disable of [true, false]) {
+      for (const p of planned.filter((x) => x.reset === reset && x.disable === disable).slice(0, disable ? 3 : 1)) {
+        const c = buildFirst(cx, p);
+        if ('status' in c) firstProblem ??= c;
+        else candidates.push(c);
+      }
+    }
+  }
+  if (!candidates.length) {
+    const why = firstProblem ?? refused('nothing could be planned', envs);
+    return { ...why, environments: refused('', envs).environments };
+  }
+  // Shared layers on the best candidates of each kind.
+  const byLines = (a: Candidate, b: Candidate) =>
+    a.lines - b.lines || Number(a.reset) - Number(b.reset) || a.layers.length - b.layers.length || a.baseIndex - b.baseIndex;
+  candidates.sort(byLines);
+  const layered: Candidate[] = [];
+  for (const reset of [false, true]) {
+    for (const disable of [true, false]) {
+      for (const c of candidates.filter((x) => x.reset === reset && x.disable === disable).slice(0, 2)) {
+        const l = withLayers(cx, c);
+        if (l) layered.push(l);
+      }
+    }
+  }
+  candidates.push(...layered);
+  candidates.sort(byLines);
+
+  // The shortest candidate that verifies.
+  const before = new Map(original);
+  let picked: { c: Candidate; reports: EnvReport[] } | undefined;
+  let problem: { c: Candidate; reports: EnvReport[]; why: string } | undefined;
+  for (const c of candidates) {
+    const v = verifyCandidate(cx, envs, c, before);
+    if (!v.problem) {
+      picked = { c, reports: v.reports };
+      break;
+    }
+    problem ??= { c, reports: v.reports, why: v.problem };
+  }
+  const notes: string[] = [...layerNotes, ...place.notes];
+  const bestReset = candidates.find((c) => c.reset);
+  if (input.allowReset && picked && !picked.c.reset) {
+    if (bestReset)
       notes.push(
-        results[0].problem
-          ? `--allow-reset: the plan with !reset/!override did not verify (${results[0].problem}); used the plain one`
-          : `--allow-reset: !reset/!override would not make the files shorter (${results[0].linesAfter} vs ${results[1].linesAfter} lines); none used`,
+        bestReset.lines < picked.c.lines
+          ? `--allow-reset: the plan with !reset/!override did not verify; used the plain one`
+          : `--allow-reset: !reset/!override would not make the files shorter (${bestReset.lines} vs ${picked.c.lines} lines); none used`,
       );
   }
-  const built = candidates[pick];
-  const { reports, problem, linesAfter } = results[pick];
-  notes.unshift(...layerNotes, ...built.notes);
-  const usesReset = built.markers.some((m) => m.length);
+  if (!picked) {
+    const p = problem!;
+    return {
+      ...refused(p.why, envs, [...notes, ...p.c.notes]),
+      environments: p.reports,
+      linesBefore,
+      linesAfter: p.c.lines,
+    };
+  }
+  const { c, reports } = picked;
+  notes.push(...c.notes);
+  if (c.lines >= linesBefore)
+    return {
+      ...nothingToDo(`a shared base would not make the files shorter (${linesBefore} -> ${c.lines} lines)`, envs),
+      notes,
+      linesBefore,
+      linesAfter: c.lines,
+    };
 
   const changes: FileChange[] = [];
-  for (const [p, text] of built.outputs) changes.push({ path: p, before: original.get(p) ?? null, after: text });
-  for (const f of heads) if (!built.outputs.has(f)) changes.push({ path: f, before: original.get(f)!, after: null });
+  for (const [p, text] of c.outputs) changes.push({ path: p, before: original.get(p) ?? null, after: text });
+  for (const f of heads) if (!c.outputs.has(f)) changes.push({ path: f, before: original.get(f)!, after: null });
 
-  if (problem) return { ...refused(problem, envs, notes), environments: reports, linesBefore, linesAfter };
-  if (linesAfter >= linesBefore)
-    return {
-      ...refused(`a shared base would not make the files shorter (${linesBefore} -> ${linesAfter} lines)`, envs, notes),
-      status: 'nothing-to-do',
-      linesBefore,
-      linesAfter,
-    };
+  // The best total per base environment (of the candidates that verified or were not tried).
+  const baseOptions: BaseOption[] = [];
+  for (const x of candidates) {
+    const env = headEnvs[x.baseIndex].name;
+    if (!baseOptions.some((o) => o.env === env)) baseOptions.push({ env, lines: x.lines });
+  }
+  const warnings = [...place.warnings];
+  if (input.ignored) {
+    for (const ch of changes) {
+      if (ch.after !== null && input.ignored(ch.path))
+        warnings.push(`${rel(dir, ch.path)} is ignored by git: ${ch.before === null ? 'the new file' : 'the file'} would not be committed (see git check-ignore -v ${rel(dir, ch.path)})`);
+    }
+  }
+  const disabled = reports.some((r) => r.disabled.length);
   return {
     status: 'extracted',
-    layout: built.layout,
-    base: built.basePath,
-    baseFrom: headEnvs[built.baseIndex].name,
+    layout: place.layout,
+    base: place.basePath,
+    baseFrom: headEnvs[c.baseIndex].name,
+    baseOptions,
+    layers: c.layers,
+    profile: disabled ? cx.marker : undefined,
     environments: reports,
     changes,
     linesBefore,
-    linesAfter,
+    linesAfter: c.lines,
     notes,
-    usesReset,
+    warnings,
+    usesReset: c.markers.some((m) => m.length),
   };
 }
 
-/** Plans and builds the files of the head environments (one file each). */
-function planAndBuild(
-  input: ExtractInput,
-  envs: Environment[],
-  srcs: ComposeSource[],
-  models: Record<string, unknown>[],
-  allowReset: boolean,
-): Built | ExtractResult {
-  const { dir } = input;
-  const notes: string[] = [];
-  const files = envs.map((e) => e.files[0]);
+/** A profile name no environment uses: `disabled`, else `disabled-by-extract`, ... */
+function profileMarker(models: readonly Record<string, unknown>[]): string {
+  const used = new Set<string>();
+  for (const m of models) {
+    const svcs = m.services && typeof m.services === 'object' ? (m.services as Record<string, unknown>) : {};
+    for (const s of Object.values(svcs)) {
+      const p = s && typeof s === 'object' ? (s as Record<string, unknown>).profiles : undefined;
+      if (Array.isArray(p)) for (const x of p) used.add(String(x));
+    }
+  }
+  for (const name of ['disabled', 'disabled-by-extract']) if (!used.has(name)) return name;
+  let i = 2;
+  while (used.has(`disabled-${i}`)) i++;
+  return `disabled-${i}`;
+}
 
-  // Where things go.
+/** The resources an environment's services use (see `usedResources`), from its canonical form. */
+function referencesOf(model: Record<string, unknown>, file: string): Set<string> {
+  try {
+    return usedResources(canonicalize(model, file).services);
+  } catch {
+    return usedResources(model.services);
+  }
+}
+
+/** Decides the layout and every output name (or refuses). */
+function placeFiles(input: ExtractInput, envs: Environment[]): Placement | ExtractResult {
+  const { dir } = input;
+  const files = envs.map((e) => e.files[0]);
+  const notes: string[] = [];
+  const warnings: string[] = [];
   const stem = DEFAULT_STEM[input.family];
   const ext = input.ext;
-  const defaultNames = [`${stem}${ext}`, ...(['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'])];
-  const defaultEnv = files.findIndex((f) => path.dirname(f) === dir && defaultNames.includes(path.basename(f)));
-  const devIndex = defaultEnv >= 0 ? defaultEnv : envs.findIndex((e) => isDevName(e.name));
-  const layout: Layout = input.layout ?? (devIndex >= 0 ? 'override' : 'per-env');
-  if (layout === 'override' && devIndex < 0)
-    return refused('--layout override needs a local/dev environment (named dev, development or local, or in the default file)', envs);
-  const basePath =
-    input.base ?? (defaultEnv >= 0 ? files[defaultEnv] : path.join(dir, `${stem}${ext}`));
+  const defaultNames = [`${stem}${ext}`, ...DEFAULT_NAMES];
+  const defaultIndex = files.findIndex((f) => path.dirname(f) === dir && defaultNames.includes(path.basename(f)));
+  const basePath = input.base ?? (defaultIndex >= 0 ? files[defaultIndex] : path.join(dir, `${stem}${ext}`));
   const baseStem = path.basename(basePath).replace(/\.ya?ml$/, '');
-  let baseIndex = files.indexOf(basePath);
-  if (baseIndex < 0) baseIndex = devIndex >= 0 ? devIndex : 0;
+  const autoPath = path.join(path.dirname(basePath), `${baseStem}.override${ext}`);
+  const names = input.names ?? new Map<string, string>();
+  for (const name of names.keys())
+    if (!envs.some((e) => e.name === name))
+      return refused(
+        `--name ${name}: no such environment${input.environments.some((e) => e.name === name) ? ' with a file of its own (it layers on another environment\'s file)' : ''}`,
+        input.environments,
+      );
+  const named = envs.findIndex((e) => names.get(e.name) === autoPath);
+  const devIndex = envs.findIndex((e) => isDevName(e.name));
+  // The auto-loaded override holds an environment only when asked (--layout override,
+  // --name ENV=<base>.override.yml) or when it is the development environment plain
+  // `docker compose` already ran (or no file was auto-loaded before).
+  let autoIndex = -1;
+  if (named >= 0) autoIndex = named;
+  else if (input.layout === 'override') autoIndex = defaultIndex >= 0 ? defaultIndex : devIndex;
+  else if (input.layout === undefined) {
+    if (defaultIndex >= 0) autoIndex = isDevName(envs[defaultIndex].name) ? defaultIndex : -1;
+    else autoIndex = devIndex;
+  }
+  if (input.layout === 'override' && autoIndex < 0)
+    return refused('--layout override needs a local/dev environment (named dev, development or local, or in the default file)', input.environments);
+  if (input.layout === 'per-env' && named >= 0)
+    return refused(`--layout per-env and --name ${envs[named].name}=${rel(dir, autoPath)} contradict each other`, input.environments);
+  const layout: Layout = autoIndex >= 0 ? 'override' : 'per-env';
+  if (autoIndex >= 0 && !isDevName(envs[autoIndex].name))
+    notes.push(`${envs[autoIndex].name} goes into the auto-loaded ${rel(dir, autoPath)}, as asked: plain \`docker compose\` runs it`);
+  if (defaultIndex >= 0 && autoIndex !== defaultIndex) {
+    const was = `plain \`docker compose\` ran ${envs[defaultIndex].name} (${rel(dir, files[defaultIndex])})`;
+    warnings.push(
+      autoIndex >= 0
+        ? `${was}; afterwards it runs ${envs[autoIndex].name} (${rel(dir, basePath)} + ${rel(dir, autoPath)})`
+        : `${was}; afterwards it loads the shared base alone: name the files with -f (or --name ${envs[defaultIndex].name}=${rel(dir, autoPath)} to keep plain \`docker compose\` on it)`,
+    );
+  }
   const targets = envs.map((e, i) => {
-    if (layout === 'override' && i === devIndex) return path.join(path.dirname(basePath), `${baseStem}.override${ext}`);
+    const given = names.get(e.name);
+    if (given) return given;
+    if (i === autoIndex) return autoPath;
     const own = files[i];
     const ownName = path.basename(own);
     const reserved = own === basePath || defaultNames.includes(ownName) || /\.override\.ya?ml$/.test(ownName);
     return reserved ? path.join(path.dirname(basePath), `${baseStem}.${e.name}${ext}`) : own;
   });
   if (new Set([basePath, ...targets]).size !== targets.length + 1)
-    return refused(`two outputs would have the same name (${[basePath, ...targets].map((t) => rel(dir, t)).join(', ')})`, envs);
+    return refused(`two outputs would have the same name (${[basePath, ...targets].map((t) => rel(dir, t)).join(', ')})`, input.environments);
   const layers = new Set(input.environments.flatMap((e) => e.files.slice(1)));
-  for (const t of [basePath, ...targets]) {
-    if (layers.has(t)) return refused(`${rel(dir, t)} would be rewritten, but an environment layers it on top of its files`, envs);
+  for (const [i, t] of [basePath, ...targets].entries()) {
+    if (layers.has(t)) return refused(`${rel(dir, t)} would be rewritten, but an environment layers it on top of its files`, input.environments);
+    const owner = files.indexOf(t);
+    if (owner >= 0 && i > 0 && owner !== i - 1 && t !== basePath)
+      return refused(`${rel(dir, t)} is ${envs[owner].name}'s file: it cannot be ${envs[i - 1].name}'s output`, input.environments);
     if (!files.includes(t) && input.exists?.(t))
-      return refused(`${rel(dir, t)} already exists and is not one of the environment files; move it away or use --base`, envs);
+      return refused(`${rel(dir, t)} already exists and is not one of the environment files; move it away or use --base`, input.environments);
   }
+  return { layout, basePath, baseStem, targets, autoIndex, defaultIndex, notes, warnings };
+}
 
-  // Plan.
-  const atomic = srcs.map(atomicPaths);
+interface FirstPlan {
+  b: number;
+  reset: boolean;
+  disable: boolean;
+  plan: Plan;
+  /** Estimated lines of all outputs. */
+  estimate: number;
+}
+
+/** Plans the base cut from head environment `b`'s file, and every override. */
+function planFirst(
+  cx: Context,
+  o: {
+    b: number;
+    reset: boolean;
+    disable: boolean;
+    atomic: Set<string>[];
+    fixed: Set<string>[];
+    references: Set<string>[];
+    canon: (p: (string | number)[], v: unknown) => string;
+  },
+): FirstPlan | ExtractResult {
+  const { input, models } = cx;
   const plan: Plan = planExtract({
     models,
-    baseIndex,
-    atomic,
-    untaggable: srcs.map(fixedPaths),
-    canon: canonAt,
-    allowReset,
+    baseIndex: o.b,
+    atomic: o.atomic,
+    untaggable: o.fixed,
+    canon: o.canon,
+    allowReset: o.reset,
     replaces: replacesAt,
+    disable: o.disable,
+    references: o.references,
   });
-  if (!keepsServices(plan.base)) return { ...refused('the environments share no service definition: nothing to extract', envs), status: 'nothing-to-do' };
+  if (!keepsServices(plan.base)) return nothingToDo('the environments share no service definition: nothing to extract', input.environments);
+  const estimate = keptLines(models[o.b], plan.base!) + plan.overrides.reduce((n, k, i) => n + (k ? keptLines(models[i], k) : 0), 0);
+  return { b: o.b, reset: o.reset, disable: o.disable, plan, estimate };
+}
 
-  // Build texts.
+/** Builds the files of a first-stage plan. */
+function buildFirst(cx: Context, p: FirstPlan): Candidate | ExtractResult {
+  const { input, srcs, models, place, headEnvs } = cx;
+  const { b, plan, reset, disable } = p;
   let texts: { base: string; overrides: (string | null)[] };
   try {
-    texts = build(srcs, models, plan, baseIndex);
+    texts = buildFiles(sourcesOf(srcs, models, place.targets), plan, b, { basePath: place.basePath, marker: cx.marker });
   } catch (e) {
-    if (e instanceof ComposemodError) return refused(`cannot build the files: ${e.format()}`, envs);
+    if (e instanceof ComposemodError) return refused(`cannot build the files: ${e.format()}`, input.environments);
     throw e;
   }
-  const version = models.map((m) => m.version);
-  if (version.some((v) => v !== undefined)) {
+  const notes: string[] = [];
+  if (models.some((m) => m.version !== undefined)) {
     notes.push(
-      models[baseIndex].version !== undefined
-        ? `\`version:\` is obsolete and ignored by Compose v2: kept in the base as it was in ${rel(dir, files[baseIndex])}, left out of the overrides`
+      models[b].version !== undefined
+        ? `\`version:\` is obsolete and ignored by Compose v2: kept in the base as it was in ${rel(input.dir, srcs[b].path)}, left out of the overrides`
         : '`version:` is obsolete and ignored by Compose v2: left out of the base and the overrides',
     );
   }
-
-  const outputs = new Map<string, string>();
-  outputs.set(basePath, texts.base);
-  targets.forEach((t, i) => {
-    const text = texts.overrides[i];
-    if (text !== null) outputs.set(t, text);
-  });
-  const auto = [[basePath, path.join(path.dirname(basePath), `${baseStem}.override${ext}`)]];
-  const autoBefore = files.filter((_, i) => i === defaultEnv).map((f) => [f]);
-  const after = envs.map((_, i) => (outputs.has(targets[i]) ? [basePath, targets[i]] : [basePath]));
-  if (layout === 'override' && !outputs.has(targets[devIndex])) auto.push([basePath]);
+  const outputs = new Map<string, string>([[place.basePath, texts.base]]);
+  texts.overrides.forEach((t, i) => t !== null && outputs.set(place.targets[i], t));
   return {
-    layout,
-    basePath,
-    baseIndex,
+    baseIndex: b,
+    reset,
+    disable,
     outputs,
-    after,
-    auto: layout === 'override' ? auto : [],
-    autoBefore,
+    after: headEnvs.map((_, i) => (texts.overrides[i] !== null ? [place.basePath, place.targets[i]] : [place.basePath])),
     markers: plan.overrides.map((k) => markersOf(k)),
+    layers: [],
+    lines: [...outputs.values()].reduce((n, t) => n + lineCount(t), 0) + cx.untouchedLines,
     notes,
   };
 }
 
-/** Verifies a build: every output valid, every environment's config unchanged, no comment lost. */
-function verify(
-  input: ExtractInput,
-  envs: Environment[],
-  heads: string[],
-  built: Built,
-  original: Map<string, string>,
-  layerModels: Map<string, Record<string, unknown>>,
-  models: Record<string, unknown>[],
-  srcs: ComposeSource[],
-): { reports: EnvReport[]; problem?: string; linesAfter: number } {
-  const { dir } = input;
-  const { outputs } = built;
-  const reports: EnvReport[] = [];
-  const parsed = new Map<string, Record<string, unknown>>();
-  let problem: string | undefined;
-  for (const [p, text] of outputs) {
-    try {
-      parsed.set(p, toComposeModel(parseSource(text, p)));
-    } catch (e) {
-      problem ??= `${rel(dir, p)} would not be a valid compose file: ${e instanceof ComposemodError ? e.message : String(e)}`;
-    }
-  }
-  const modelOf = (p: string): Record<string, unknown> => parsed.get(p) ?? layerModels.get(p) ?? models[heads.indexOf(p)];
-  const opts = input.resolveExtendsFile ? { resolveExtendsFile: input.resolveExtendsFile } : {};
-  for (const e of envs) {
-    const h = heads.indexOf(e.files[0]);
-    const layers = e.files.slice(1);
-    const after = [...built.after[h], ...layers];
-    let ok = false;
-    let why: string | undefined;
-    if (!problem) {
-      try {
-        const beforeModel = configModel(
-          e.files.map((p, i) => ({ path: p, model: i === 0 ? models[h] : layerModels.get(p)! })),
-          opts,
-        );
-        const afterModel = configModel(
-          after.map((p) => ({ path: p, model: modelOf(p) })),
-          opts,
-        );
-        ok = deepEqual(beforeModel, afterModel);
-        if (!ok) why = `merged config differs at ${firstDifference(beforeModel, afterModel)}`;
-      } catch (err) {
-        why = err instanceof ComposemodError ? err.format() : String(err);
-      }
-    } else {
-      why = problem;
-    }
-    if (!ok) problem ??= `environment ${e.name}: ${why}`;
-    const count = (files: string[]) => files.reduce((n, p) => n + lineCount(outputs.get(p) ?? original.get(p) ?? null), 0);
-    reports.push({
-      name: e.name,
-      before: e.files,
-      after,
-      commandBefore: commandLine(dir, e.files, built.autoBefore),
-      commandAfter: commandLine(dir, after, built.auto),
-      linesBefore: e.files.reduce((n, p) => n + lineCount(original.get(p)!), 0),
-      linesAfter: count(after),
-      verified: ok,
-      problem: why,
-      markers: built.markers[h],
-      layers,
-    });
-  }
-  if (!problem) {
-    const have = commentCounts([...outputs.values()]);
-    for (const s of srcs)
-      for (const c of comments(s.text))
-        if (!have.has(c.text)) {
-          problem = `a comment would be lost: ${rel(dir, s.path)}:${s.position(c.offset).line}: # ${c.text}`;
-          break;
-        }
-  }
-  const layerFiles = [...layerModels.keys()];
-  const linesAfter =
-    [...outputs.values()].reduce((n, t) => n + lineCount(t), 0) + layerFiles.reduce((n, f) => n + lineCount(original.get(f)!), 0);
-  return { reports, problem, linesAfter };
-}
-
-/** Builds the base (from the base environment's file) and each override, with comments re-homed. */
-function build(
-  srcs: ComposeSource[],
-  models: Record<string, unknown>[],
-  plan: Plan,
-  baseIndex: number,
-): { base: string; overrides: (string | null)[] } {
-  const baseSrc = srcs[baseIndex];
-  const overrides = srcs.map((s, i) => {
-    const k = plan.overrides[i];
-    return k ? deleteUnkept(s, models[i], k) : null;
-  });
-  // Comments of the other files that no output has yet: they describe shared nodes, which
-  // now live in the base. Insert them above the corresponding base entry.
-  const draft = [deleteUnkept(baseSrc, models[baseIndex], plan.base!), ...overrides.filter((o): o is string => o !== null)];
-  const have = commentCounts(draft);
-  const wanted: { path: readonly (string | number)[]; text: string }[] = [];
-  srcs.forEach((s, i) => {
-    if (i === baseIndex) return;
-    for (const c of comments(s.text)) {
-      if (have.has(c.text)) continue;
-      have.set(c.text, 1);
-      wanted.push({ path: commentOwner(s, c.offset), text: c.text });
-    }
-  });
-  const kept = (p: readonly (string | number)[]) => keptAt(plan.base, models[baseIndex], p);
-  const inserts = wanted.length ? commentInsertions(baseSrc, wanted, kept) : [];
-  return {
-    base: (inserts.length ? deleteUnkept(baseSrc, models[baseIndex], plan.base!, inserts) : draft[0]),
-    overrides,
+/** `canonAt`, remembered per path and value (the planner asks again for every base). */
+function memoCanon(): (p: (string | number)[], v: unknown) => string {
+  const objects = new Map<string, WeakMap<object, string>>();
+  return (p, v) => {
+    if (v === null || typeof v !== 'object') return canonAt(p, v);
+    const key = JSON.stringify(p);
+    let m = objects.get(key);
+    if (!m) objects.set(key, (m = new WeakMap()));
+    let c = m.get(v);
+    if (c === undefined) m.set(v, (c = canonAt(p, v)));
+    return c;
   };
 }
 
-function firstDifference(a: unknown, b: unknown, p = ''): string {
-  if (deepEqual(a, b)) return '';
-  if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const k of keys) {
-      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], p ? `${p}.${k}` : k);
-      if (d) return d;
+function sourcesOf(srcs: ComposeSource[], models: Record<string, unknown>[], targets: string[]): Sources {
+  return srcs.map((src, i) => ({ src, model: models[i], target: targets[i] }));
+}
+
+/**
+ * Shared layers on top of a candidate: for groups of environments whose overrides share
+ * content, a layer cut from one member's override, loaded between the base and each member's
+ * own file. `--layer` groups are tried as given; otherwise groups are searched (every group
+ * of up to 6 environments, greedily beyond). A layer is kept only when the files get shorter.
+ */
+function withLayers(cx: Context, c: Candidate): Candidate | undefined {
+  const { input, headEnvs, place } = cx;
+  const overrideOf = (i: number) => (c.after[i].length > 1 ? c.outputs.get(place.targets[i]) : undefined);
+  const eligible = headEnvs.flatMap((_, i) => (overrideOf(i) !== undefined && !c.markers[i].length ? [i] : []));
+  if (eligible.length < 2) return undefined;
+  const parsed = new Map<number, Parsed>();
+  try {
+    for (const i of eligible) {
+      const src = parseSource(overrideOf(i)!.replace(/^\uFEFF/, ''), place.targets[i]);
+      parsed.set(i, { src, model: toComposeModel(src, { schema: false }), atomic: atomicPaths(src) });
+    }
+  } catch {
+    return undefined;
+  }
+  const usedNames = new Set([...c.outputs.keys()]);
+  const groups: { members: number[]; name?: string }[] = [];
+  if (input.layers?.length) {
+    for (const spec of input.layers) {
+      const members = spec.envs.map((n) => headEnvs.findIndex((e) => e.name === n));
+      if (members.length < 2 || members.some((m) => !eligible.includes(m))) continue;
+      groups.push({ members, name: spec.name });
+    }
+  } else if (input.autoLayers !== false) {
+    let remaining = [...eligible];
+    for (;;) {
+      const best = searchGroup(cx, remaining, parsed);
+      if (!best) break;
+      groups.push({ members: best });
+      remaining = remaining.filter((i) => !best.includes(i));
+      if (remaining.length < 2) break;
     }
   }
-  return p || '(document)';
+  let out: Candidate | undefined;
+  for (const g of groups) {
+    const base = out ?? c;
+    const next = realizeLayer(cx, base, g.members, parsed, g.name, usedNames);
+    if (next && next.lines < base.lines) {
+      out = next;
+      for (const p of next.outputs.keys()) usedNames.add(p);
+    } else if (g.name) {
+      (out ?? c).notes.push(`--layer ${g.name}: a shared layer would not make the files shorter; not written`);
+    }
+  }
+  return out;
+}
+
+/** Lines a layer costs besides its content: a header line, and a usage line per member. */
+const layerOverhead = (members: number) => 1 + members;
+
+/** The group (of `pool`) whose layer saves the most estimated lines, if any saves some. */
+function searchGroup(
+  cx: Context,
+  pool: number[],
+  parsed: Map<number, Parsed>,
+): number[] | undefined {
+  const gain = (members: number[]): number => {
+    const plan = layerPlan(cx, members, parsed, true);
+    return plan ? plan.gain : -Infinity;
+  };
+  const subsets: number[][] = [];
+  if (pool.length <= 6) {
+    for (let mask = 0; mask < 1 << pool.length; mask++) {
+      const s = pool.filter((_, i) => mask & (1 << i));
+      if (s.length >= 2 && s.length < cx.heads.length) subsets.push(s);
+    }
+  } else {
+    for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) subsets.push([pool[i], pool[j]]);
+  }
+  let best: number[] | undefined;
+  let bestGain = 0;
+  for (const s of subsets) {
+    const g = gain(s);
+    if (g > bestGain) {
+      best = s;
+      bestGain = g;
+    }
+  }
+  if (best && pool.length > 6) {
+    // grow the best pair while that helps
+    for (let grown = true; grown; ) {
+      grown = false;
+      for (const x of pool) {
+        if (best.includes(x) || best.length + 1 >= cx.heads.length) continue;
+        const g = gain([...best, x]);
+        if (g > bestGain) {
+          best = [...best, x];
+          bestGain = g;
+          grown = true;
+        }
+      }
+    }
+  }
+  return best;
+}
+
+/**
+ * The plan of a layer for `members`, cut from the member that saves most (`quick`: from the
+ * member with the largest override), with its estimated gain.
+ */
+function layerPlan(cx: Context, members: number[], parsed: Map<number, Parsed>, quick = false): { plan: Plan; from: number; gain: number } | undefined {
+  const models = members.map((i) => parsed.get(i)!.model);
+  const atomic = members.map((i) => parsed.get(i)!.atomic);
+  const sizes = models.map(linesOf);
+  const before = sizes.reduce((n, x) => n + x, 0);
+  const from = quick ? [sizes.indexOf(Math.max(...sizes))] : members.map((_, g) => g);
+  let best: { plan: Plan; from: number; gain: number } | undefined;
+  for (const g of from) {
+    const plan = planExtract({ models, baseIndex: g, atomic, canon: cx.canon, replaces: replacesAt });
+    if (!plan.base || plan.overrides.some((o) => o === null)) continue;
+    const after = keptLines(models[g], plan.base) + plan.overrides.reduce((n, o, k) => n + keptLines(models[k], o!), 0);
+    const gain = before - after - layerOverhead(members.length);
+    if (!best || gain > best.gain) best = { plan, from: g, gain };
+  }
+  return best;
+}
+
+/** Writes the layer for `members` on top of `c` (undefined when it cannot be built). */
+function realizeLayer(
+  cx: Context,
+  c: Candidate,
+  members: number[],
+  parsed: Map<number, Parsed>,
+  name: string | undefined,
+  usedNames: Set<string>,
+): Candidate | undefined {
+  const { input, place, headEnvs } = cx;
+  const lp = layerPlan(cx, members, parsed);
+  if (!lp) return undefined;
+  const layerName = name ?? autoLayerName(members.map((i) => headEnvs[i].name), headEnvs.map((e) => e.name));
+  const layerPath = path.join(path.dirname(place.basePath), `${place.baseStem}.${layerName}${input.ext}`);
+  if (usedNames.has(layerPath) || cx.heads.includes(layerPath) || input.exists?.(layerPath)) return undefined;
+  let texts: { base: string; overrides: (string | null)[] };
+  try {
+    texts = buildFiles(
+      members.map((i) => ({ src: parsed.get(i)!.src, model: parsed.get(i)!.model, target: place.targets[i] })),
+      lp.plan,
+      lp.from,
+      { basePath: layerPath },
+    );
+  } catch {
+    return undefined;
+  }
+  if (texts.overrides.some((t) => t === null)) return undefined;
+  const dir = input.dir;
+  const memberNames = members.map((i) => headEnvs[i].name);
+  const eol = parsed.get(members[0])!.src.format.eol;
+  const outputs = new Map(c.outputs);
+  const header = `# Shared by ${joinNames(memberNames)}: loaded between ${rel(dir, place.basePath)} and their own file${eol}`;
+  outputs.set(layerPath, withBom(header + texts.base.replace(/^\uFEFF/, ''), texts.base));
+  const after = c.after.map((a) => [...a]);
+  members.forEach((i, k) => {
+    const files = [place.basePath, layerPath, place.targets[i]];
+    const usage = `# Use with: docker compose ${files.map((f) => `-f ${rel(dir, f)}`).join(' ')}${eol}`;
+    const text = texts.overrides[k]!;
+    outputs.set(place.targets[i], withBom(usage + text.replace(/^\uFEFF/, ''), text));
+    after[i] = files;
+  });
+  const layer: LayerReport = { name: layerName, path: layerPath, envs: memberNames, from: headEnvs[members[lp.from]].name };
+  return {
+    ...c,
+    outputs,
+    after,
+    layers: [...c.layers, layer],
+    lines: [...outputs.values()].reduce((n, t) => n + lineCount(t), 0) + cx.untouchedLines,
+    notes: [...c.notes],
+  };
+}
+
+const withBom = (text: string, like: string): string => (like.startsWith('\uFEFF') ? '\uFEFF' + text : text);
+
+function joinNames(names: string[]): string {
+  return names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/**
+ * A layer's name: `deploy` for every environment but the development ones, else the words
+ * the members' names share and the others' lack (`mariadb` for `insecure-mariadb` and
+ * `proxy-mariadb`), else the members' names joined (`staging-prod`).
+ */
+export function autoLayerName(members: string[], all: string[]): string {
+  const others = all.filter((n) => !members.includes(n));
+  if (others.length && others.every(isDevName) && !members.some(isDevName) && !all.includes('deploy')) return 'deploy';
+  const words = (n: string) => n.split(/[-_.]+/).filter(Boolean);
+  const shared = words(members[0]).filter((w) => members.every((m) => words(m).includes(w)) && !others.some((o) => words(o).includes(w)));
+  let name = shared.length ? shared.join('-') : members.join('-');
+  if (name.length > 24) name = 'shared';
+  return all.includes(name) ? `${name}-layer` : name;
+}
+
+/** Verifies a candidate: every environment's config unchanged, no comment lost. */
+function verifyCandidate(
+  cx: Context,
+  envs: Environment[],
+  c: Candidate,
+  before: Map<string, string>,
+): { reports: EnvReport[]; problem?: string } {
+  const { input, heads, place } = cx;
+  const dir = input.dir;
+  const after = new Map<string, string | null>(before);
+  for (const h of heads) if (!c.outputs.has(h)) after.set(h, null);
+  for (const [p, t] of c.outputs) after.set(p, t);
+  const lists = envs.map((e) => {
+    const h = heads.indexOf(e.files[0]);
+    return { name: e.name, before: e.files, after: [...c.after[h], ...e.files.slice(1)], h };
+  });
+  const verdicts = verifyEnvironments(lists, before, after, { marker: cx.marker, resolveExtendsFile: input.resolveExtendsFile });
+  const auto = place.layout === 'override' ? [[place.basePath, path.join(path.dirname(place.basePath), `${place.baseStem}.override${input.ext}`)]] : [];
+  if (place.layout === 'override' && !c.outputs.has(auto[0][1])) auto.push([place.basePath]);
+  const autoBefore = place.defaultIndex >= 0 ? [[heads[place.defaultIndex]]] : [];
+  const count = (files: string[]) => files.reduce((n, p) => n + lineCount(after.get(p) ?? null), 0);
+  let problem: string | undefined;
+  const reports = lists.map((l, i): EnvReport => {
+    const v = verdicts[i];
+    if (!v.ok) problem ??= `environment ${l.name}: ${v.problem}`;
+    return {
+      name: l.name,
+      before: l.before,
+      after: l.after,
+      commandBefore: commandLine(dir, l.before, autoBefore),
+      commandAfter: commandLine(dir, l.after, auto),
+      linesBefore: l.before.reduce((n, p) => n + lineCount(before.get(p)!), 0),
+      linesAfter: count(l.after),
+      verified: v.ok,
+      problem: v.problem,
+      markers: c.markers[l.h],
+      layers: envs[i].files.slice(1),
+      disabled: v.disabled,
+    };
+  });
+  if (!problem) {
+    const have = commentCounts([...c.outputs.values()]);
+    for (const s of cx.srcs)
+      for (const cm of comments(s.text))
+        if (!have.has(cm.text)) {
+          problem = `a comment would be lost: ${rel(dir, s.path)}:${s.position(cm.offset).line}: # ${cm.text}`;
+          break;
+        }
+  }
+  return { reports, problem };
 }

@@ -46,14 +46,16 @@ export type ResetAs = 'null' | 'seq' | 'map';
 /**
  * What to keep of a raw value: all of it, some keys of a mapping, some items of a list; or,
  * in an override only: `reset` (the key is absent: write `key: !reset <as>`), `override`
- * (keep all of it, tagged `!override`).
+ * (keep all of it, tagged `!override`), `disable` (a service the environment lacks: write
+ * `name: {profiles: [<marker>]}`, so it is never started without that profile).
  */
 export type Keep =
   | true
   | { kind: 'map'; keys: Map<string, Keep> }
   | { kind: 'seq'; items: Set<number> }
   | { kind: 'reset'; as: ResetAs }
-  | { kind: 'override' };
+  | { kind: 'override' }
+  | { kind: 'disable' };
 
 export interface PlanInput {
   /** Raw model of each environment (toModel of its single file). */
@@ -79,6 +81,20 @@ export interface PlanInput {
    * there)? Asked of the merge engine; default: only for scalars.
    */
   replaces?: (path: (string | number)[], base: unknown, value: unknown) => boolean;
+  /**
+   * Services some environments lack may live in the base when each of those environments
+   * disables them with `profiles: [<marker>]` (where that makes the files shorter and no
+   * environment gives the service profiles of its own). Top-level volumes, networks,
+   * secrets and configs an environment lacks may then live in the base too, where that
+   * environment does not reference them (Compose drops unused resources).
+   */
+  disable?: boolean;
+  /**
+   * What each environment's services reference: `volumes/<name>`, `networks/<name>` (a
+   * service without networks references `networks/default`), `secrets/<name>`,
+   * `configs/<name>`, `models/<name>`. Needed with `disable`.
+   */
+  references?: Set<string>[];
 }
 
 export interface Plan {
@@ -140,6 +156,33 @@ export function ruleFor(path: P): Rule {
   return 'atomic';
 }
 
+/** Lines of a `name:` + `profiles: [marker]` stub. */
+const DISABLE_LINES = 2;
+
+/**
+ * Estimated lines a value takes in block style below its key (0 for a scalar on the key's
+ * line). An estimate for choices inside the planner; files are measured once written.
+ */
+export function linesOf(v: unknown): number {
+  if (Array.isArray(v)) return v.reduce<number>((n, item) => n + Math.max(1, linesOf(item)), 0);
+  if (isObj(v)) return Object.values(v).reduce<number>((n, x) => n + 1 + linesOf(x), 0);
+  return 0;
+}
+
+/** Estimated lines of what `keep` keeps of `v`, below its key. */
+export function keptLines(v: unknown, keep: Keep): number {
+  if (keep === true || keep.kind === 'override') return linesOf(v);
+  if (keep.kind === 'reset') return 0;
+  if (keep.kind === 'disable') return DISABLE_LINES - 1;
+  if (keep.kind === 'seq') return Array.isArray(v) ? [...keep.items].reduce((n, i) => n + Math.max(1, linesOf(v[i])), 0) : 0;
+  let n = 0;
+  for (const [k, sub] of keep.keys) {
+    const x = isObj(v) ? v[k] : undefined;
+    n += 1 + (x === undefined ? keptLines(null, sub) : keptLines(x, sub));
+  }
+  return n;
+}
+
 const resetAs = (v: unknown): ResetAs => (Array.isArray(v) ? 'seq' : isObj(v) ? 'map' : 'null');
 const range = (from: number, to: number) => new Set(Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i));
 
@@ -178,20 +221,56 @@ export function planExtract(input: PlanInput): Plan {
    */
   const express = (i: number, path: P, base: unknown, v: unknown): Keep | null => {
     if (replaces(path, base, v)) return true;
-    if (taggable(i, path, v)) return { kind: 'override' };
+    if (reset && taggable(i, path, v)) return { kind: 'override' };
     return null;
   };
 
+  /**
+   * All or nothing: the base holds the base environment's value when at least one other
+   * environment has the same, and every other one can say its own value on top of it
+   * (a replaced value, such as a scalar or a command; `!override` with allowReset).
+   */
   function atomic(path: P, vals: Val[]): Plan {
     if (allEqual(path, vals)) return { base: true, overrides: vals.map(() => null) };
-    if (reset) {
-      const g = group(path, vals);
-      if (g.size >= 2) {
-        const overrides: (Keep | null)[] = vals.map((v, i) => (takes(v) && !g.has(i) ? express(i, path, vals[b], v) : null));
-        if (overrides.every((o, i) => o !== null || !takes(vals[i]) || g.has(i))) return { base: true, overrides };
-      }
+    const g = group(path, vals);
+    if (g.size >= 2) {
+      const overrides: (Keep | null)[] = vals.map((v, i) => (takes(v) && !g.has(i) ? express(i, path, vals[b], v) : null));
+      if (overrides.every((o, i) => o !== null || !takes(vals[i]) || g.has(i))) return { base: true, overrides };
     }
     return nothing(vals);
+  }
+
+  /** Does environment i reference the top-level resource at `path` (`['volumes', 'data']`)? */
+  const references = (i: number, path: P): boolean =>
+    !input.references || input.references[i].has(`${String(path[0])}/${String(path[1])}`);
+  /** The services every environment gives profiles of its own (they cannot be disabled by a marker). */
+  const profiled = new Set(
+    input.models.flatMap((m) => {
+      const svcs = isObj(m.services) ? m.services : {};
+      return Object.entries(svcs).flatMap(([name, svc]) => (isObj(svc) && svc.profiles !== undefined ? [name] : []));
+    }),
+  );
+
+  /**
+   * A service some environments lack, in the base: they disable it with a profile stub.
+   * Only where the estimated lines go down.
+   */
+  function disabled(path: P, vals: Val[], absent: number[]): Plan | null {
+    const sub = split(
+      path,
+      vals.map((v) => (v === ABSENT ? SKIP : v)),
+    );
+    if (!sub.base) return null;
+    const present = vals.flatMap((v, i) => (takes(v) && v !== ABSENT ? [i] : []));
+    const without = present.reduce((n, i) => n + 1 + linesOf(vals[i]), 0);
+    const withStub =
+      1 +
+      keptLines(vals[b], sub.base) +
+      present.reduce((n, i) => n + (sub.overrides[i] ? 1 + keptLines(vals[i], sub.overrides[i]!) : 0), 0) +
+      DISABLE_LINES * absent.length;
+    if (withStub >= without) return null;
+    for (const i of absent) sub.overrides[i] = { kind: 'disable' };
+    return sub;
   }
 
   function split(path: P, vals: Val[]): Plan {
@@ -206,6 +285,26 @@ export function planExtract(input: PlanInput): Plan {
         if (sub.base) {
           for (const i of absent) sub.overrides[i] = { kind: 'reset', as: resetAs(vals[b]) };
           return sub;
+        }
+      }
+      if (input.disable && vals[b] !== ABSENT && present >= 2 && path.length === 2) {
+        // a service the others lack: disabled by a profile where they are
+        if (path[0] === 'services' && !profiled.has(String(path[1]))) {
+          const sub = disabled(path, vals, absent);
+          if (sub) return sub;
+        }
+        // a volume, network, secret or config the others neither declare nor use: Compose
+        // drops unused resources, so the base may declare it for them
+        if (
+          RESOURCES.has(String(path[0])) &&
+          !(path[0] === 'networks' && path[1] === 'default') &&
+          absent.every((i) => !references(i, path))
+        ) {
+          const sub = split(
+            path,
+            vals.map((v) => (v === ABSENT ? SKIP : v)),
+          );
+          if (sub.base) return sub;
         }
       }
       return nothing(vals);
@@ -345,10 +444,9 @@ export function planExtract(input: PlanInput): Plan {
         shared.add(e.key);
         continue;
       }
-      if (!reset) continue;
       const same = found.filter((f) => f.x && f.x.canon === e.canon).length + 1;
       const missing = found.filter((f) => !f.x);
-      if (same < 2 || same <= missing.length) continue;
+      if (same < 2 || same <= missing.length || (!reset && missing.length)) continue;
       // a per-key !reset needs a mapping on both sides (list-form keymerge bases ignore it)
       if (missing.length && ((rule === 'keymerge' && !mapForm(b)) || missing.some((f) => !mapForm(f.i)))) continue;
       const marks = new Map<number, Keep>();
@@ -363,7 +461,7 @@ export function planExtract(input: PlanInput): Plan {
         const ev = entryOf(f.i, f.x.ref);
         const how = replaces(entryPath, entryOf(b, e.ref), ev)
           ? true
-          : mapForm(f.i) && taggable(f.i, entryPath, ev)
+          : reset && mapForm(f.i) && taggable(f.i, entryPath, ev)
             ? ({ kind: 'override' } as const)
             : null;
         if (how === null) ok = false;

@@ -56,7 +56,7 @@ export async function extractCommand(io: Io, opts: ExtractOptions): Promise<numb
           : project.kind === 'single'
             ? 'a single environment: nothing to share'
             : `no compose files in ${rel(io, dir)} (looked for compose.yaml, docker-compose.yml, compose.<env>.yaml, ...)`;
-      return finish(io, opts, { status: 'nothing-to-do', reason, environments: [], changes: [], linesBefore: 0, linesAfter: 0, notes: [] }, detected);
+      return finish(io, opts, { status: 'nothing-to-do', reason, environments: [], layers: [], changes: [], linesBefore: 0, linesAfter: 0, notes: [], warnings: [] }, detected);
     }
     environments = project.environments;
     loaded = project.sources;
