@@ -404,6 +404,7 @@ export function extract(input: ExtractInput): ExtractResult {
   candidates.push(...layered);
   candidates.sort(byLines);
 
+  if (process.env.XS_DEBUG) for (const x of candidates) console.log("cand", x.baseIndex, x.reset, x.disable, x.layers.map((l) => l.envs.length).join("+"), x.lines);
   // The shortest candidate that verifies.
   const before = new Map(original);
   let picked: { c: Candidate; reports: EnvReport[] } | undefined;
@@ -675,59 +676,84 @@ function sourcesOf(srcs: ComposeSource[], models: Record<string, unknown>[], tar
  */
 function withLayers(cx: Context, c: Candidate): Candidate | undefined {
   const { input, headEnvs, place } = cx;
-  const overrideOf = (i: number) => (c.after[i].length > 1 ? c.outputs.get(place.targets[i]) : undefined);
-  const eligible = headEnvs.flatMap((_, i) => (overrideOf(i) !== undefined && !c.markers[i].length ? [i] : []));
-  if (eligible.length < 2) return undefined;
-  const parsed = new Map<number, Parsed>();
-  try {
-    for (const i of eligible) {
-      const src = parseSource(overrideOf(i)!.replace(/^\uFEFF/, ''), place.targets[i]);
-      parsed.set(i, { src, model: toComposeModel(src, { schema: false }), atomic: atomicPaths(src) });
-    }
-  } catch {
-    return undefined;
-  }
   const usedNames = new Set([...c.outputs.keys()]);
-  const groups: { members: number[]; name?: string }[] = [];
-  if (input.layers?.length) {
-    for (const spec of input.layers) {
-      const members = spec.envs.map((n) => headEnvs.findIndex((e) => e.name === n));
-      if (members.length < 2 || members.some((m) => !eligible.includes(m))) continue;
-      groups.push({ members, name: spec.name });
-    }
-  } else if (input.autoLayers !== false) {
-    let remaining = [...eligible];
-    for (;;) {
-      const best = searchGroup(cx, remaining, parsed);
-      if (!best) break;
-      groups.push({ members: best });
-      remaining = remaining.filter((i) => !best.includes(i));
-      if (remaining.length < 2) break;
-    }
-  }
   let out: Candidate | undefined;
-  for (const g of groups) {
-    const base = out ?? c;
-    const next = realizeLayer(cx, base, g.members, parsed, g.name, usedNames);
-    if (next && next.lines < base.lines) {
-      out = next;
-      for (const p of next.outputs.keys()) usedNames.add(p);
-    } else if (g.name) {
-      (out ?? c).notes.push(`--layer ${g.name}: a shared layer would not make the files shorter; not written`);
+  const tried = new Set<string>();
+  for (let round = 0; round < LAYER_ROUNDS; round++) {
+    const cur = out ?? c;
+    // an environment with a file of its own, no !reset/!override, and room for one more layer
+    const overrideOf = (i: number) => (cur.after[i].length > 1 ? cur.outputs.get(place.targets[i]) : undefined);
+    const eligible = headEnvs.flatMap((_, i) =>
+      overrideOf(i) !== undefined && !cur.markers[i].length && cur.after[i].length < 2 + MAX_LAYERS ? [i] : [],
+    );
+    if (eligible.length < 2) break;
+    const parsed = new Map<number, Parsed>();
+    try {
+      for (const i of eligible) {
+        const src = parseSource(withoutUsageLine(overrideOf(i)!), place.targets[i]);
+        parsed.set(i, { src, model: toComposeModel(src, { schema: false }), atomic: atomicPaths(src) });
+      }
+    } catch {
+      break;
     }
+    const groups: { members: number[]; name?: string }[] = [];
+    if (input.layers?.length) {
+      if (round > 0) break;
+      for (const spec of input.layers) {
+        const members = spec.envs.map((n) => headEnvs.findIndex((e) => e.name === n));
+        if (members.length < 2 || members.some((m) => !eligible.includes(m))) {
+          cur.notes.push(`--layer ${spec.name}: ${spec.envs.join(', ')} cannot share a layer (each needs a file of its own, without !reset/!override)`);
+          continue;
+        }
+        groups.push({ members, name: spec.name });
+      }
+    } else if (input.autoLayers !== false) {
+      let remaining = [...eligible];
+      while (remaining.length >= 2) {
+        const best = searchGroup(cx, remaining, parsed, tried);
+        if (!best) break;
+        tried.add(best.join(','));
+        groups.push({ members: best });
+        remaining = remaining.filter((i) => !best.includes(i));
+      }
+    }
+    let progress = false;
+    for (const g of groups) {
+      const base = out ?? c;
+      const next = realizeLayer(cx, base, g.members, parsed, g.name, usedNames);
+      if (next && next.lines < base.lines) {
+        out = next;
+        progress = true;
+        for (const p of next.outputs.keys()) usedNames.add(p);
+      } else if (g.name) {
+        base.notes.push(`--layer ${g.name}: a shared layer would not make the files shorter; not written`);
+      }
+    }
+    if (!progress) break;
   }
   return out;
+}
+
+/** Rounds of layer search (a later round may layer again on what the first left). */
+const LAYER_ROUNDS = 3;
+/** Layers an environment loads at most, between the base and its own file. */
+const MAX_LAYERS = 2;
+
+const USAGE = '# Use with: docker compose';
+
+/** An override's text without the usage line a layer put at its top. */
+function withoutUsageLine(text: string): string {
+  const t = text.replace(/^\uFEFF/, '');
+  if (!t.startsWith(USAGE)) return t;
+  const nl = t.indexOf('\n');
+  return nl < 0 ? '' : t.slice(nl + 1);
 }
 
 /** Lines a layer costs besides its content: a header line, and a usage line per member. */
 const layerOverhead = (members: number) => 1 + members;
 
 /** The group (of `pool`) whose layer saves the most estimated lines, if any saves some. */
-function searchGroup(
-  cx: Context,
-  pool: number[],
-  parsed: Map<number, Parsed>,
-): number[] | undefined {
+function searchGroup(cx: Context, pool: number[], parsed: Map<number, Parsed>, tried: Set<string>): number[] | undefined {
   const gain = (members: number[]): number => {
     const plan = layerPlan(cx, members, parsed, true);
     return plan ? plan.gain : -Infinity;
@@ -736,10 +762,10 @@ function searchGroup(
   if (pool.length <= 6) {
     for (let mask = 0; mask < 1 << pool.length; mask++) {
       const s = pool.filter((_, i) => mask & (1 << i));
-      if (s.length >= 2 && s.length < cx.heads.length) subsets.push(s);
+      if (s.length >= 2 && s.length < cx.heads.length && !tried.has(s.join(','))) subsets.push(s);
     }
   } else {
-    for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) subsets.push([pool[i], pool[j]]);
+    for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) if (!tried.has(`${pool[i]},${pool[j]}`)) subsets.push([pool[i], pool[j]]);
   }
   let best: number[] | undefined;
   let bestGain = 0;
@@ -801,9 +827,12 @@ function realizeLayer(
   const { input, place, headEnvs } = cx;
   const lp = layerPlan(cx, members, parsed);
   if (!lp) return undefined;
-  const layerName = name ?? autoLayerName(members.map((i) => headEnvs[i].name), headEnvs.map((e) => e.name));
-  const layerPath = path.join(path.dirname(place.basePath), `${place.baseStem}.${layerName}${input.ext}`);
-  if (usedNames.has(layerPath) || cx.heads.includes(layerPath) || input.exists?.(layerPath)) return undefined;
+  const pathOf = (n: string) => path.join(path.dirname(place.basePath), `${place.baseStem}.${n}${input.ext}`);
+  const taken = (p: string) => usedNames.has(p) || cx.heads.includes(p) || !!input.exists?.(p);
+  let layerName = name ?? autoLayerName(members.map((i) => headEnvs[i].name), headEnvs.map((e) => e.name));
+  if (!name) for (let k = 2; taken(pathOf(layerName)) && k < 100; k++) layerName = `${layerName.replace(/-\d+$/, '')}-${k}`;
+  const layerPath = pathOf(layerName);
+  if (taken(layerPath)) return undefined;
   let texts: { base: string; overrides: (string | null)[] };
   try {
     texts = buildFiles(
@@ -821,13 +850,13 @@ function realizeLayer(
   const eol = parsed.get(members[0])!.src.format.eol;
   const outputs = new Map(c.outputs);
   const header = `# Shared by ${joinNames(memberNames)}: loaded between ${rel(dir, place.basePath)} and their own file${eol}`;
-  outputs.set(layerPath, withBom(header + texts.base.replace(/^\uFEFF/, ''), texts.base));
+  outputs.set(layerPath, withBom(header + texts.base.replace(/^\uFEFF/, ''), c.outputs.get(place.targets[members[lp.from]])!));
   const after = c.after.map((a) => [...a]);
   members.forEach((i, k) => {
-    const files = [place.basePath, layerPath, place.targets[i]];
-    const usage = `# Use with: docker compose ${files.map((f) => `-f ${rel(dir, f)}`).join(' ')}${eol}`;
+    const files = [...c.after[i].slice(0, -1), layerPath, place.targets[i]];
+    const usage = `${USAGE} ${files.map((f) => `-f ${rel(dir, f)}`).join(' ')}${eol}`;
     const text = texts.overrides[k]!;
-    outputs.set(place.targets[i], withBom(usage + text.replace(/^\uFEFF/, ''), text));
+    outputs.set(place.targets[i], withBom(usage + text.replace(/^\uFEFF/, ''), c.outputs.get(place.targets[i])!));
     after[i] = files;
   });
   const layer: LayerReport = { name: layerName, path: layerPath, envs: memberNames, from: headEnvs[members[lp.from]].name };

@@ -233,7 +233,7 @@ export function planExtract(input: PlanInput): Plan {
   function atomic(path: P, vals: Val[]): Plan {
     if (allEqual(path, vals)) return { base: true, overrides: vals.map(() => null) };
     const g = group(path, vals);
-    if (g.size >= 2) {
+    if (g.size >= (reset ? 2 : 1)) {
       const overrides: (Keep | null)[] = vals.map((v, i) => (takes(v) && !g.has(i) ? express(i, path, vals[b], v) : null));
       if (overrides.every((o, i) => o !== null || !takes(vals[i]) || g.has(i))) return { base: true, overrides };
     }
@@ -446,7 +446,7 @@ export function planExtract(input: PlanInput): Plan {
       }
       const same = found.filter((f) => f.x && f.x.canon === e.canon).length + 1;
       const missing = found.filter((f) => !f.x);
-      if (same < 2 || same <= missing.length || (!reset && missing.length)) continue;
+      if (same < (reset ? 2 : 1) || same <= missing.length || (!reset && missing.length)) continue;
       // a per-key !reset needs a mapping on both sides (list-form keymerge bases ignore it)
       if (missing.length && ((rule === 'keymerge' && !mapForm(b)) || missing.some((f) => !mapForm(f.i)))) continue;
       const marks = new Map<number, Keep>();
