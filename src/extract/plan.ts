@@ -156,6 +156,28 @@ export function ruleFor(path: P): Rule {
   return 'atomic';
 }
 
+/**
+ * Can loading this value fail on its own? Compose interpolates every file before merging, so
+ * `${VAR:?message}` / `${VAR?message}` (and a malformed `${`) fail even where a later file
+ * overrides the value or a profile disables its service. Such values go to a shared file only
+ * when every environment that loads it keeps them.
+ */
+export function fragile(v: unknown): boolean {
+  if (typeof v === 'string') {
+    if (!v.includes('${')) return false;
+    const re = /\$(\$|\{([^}]*)\}?)/g;
+    for (let m = re.exec(v); m; m = re.exec(v)) {
+      if (m[1] === '$') continue;
+      if (!m[0].endsWith('}')) return true;
+      if (/^[A-Za-z_][A-Za-z0-9_]*:?\?/.test(m[2])) return true;
+    }
+    return false;
+  }
+  if (Array.isArray(v)) return v.some(fragile);
+  if (v && typeof v === 'object') return Object.keys(v).some(fragile) || Object.values(v).some(fragile);
+  return false;
+}
+
 /** Lines of a `name:` + `profiles: [marker]` stub. */
 const DISABLE_LINES = 2;
 
@@ -233,7 +255,7 @@ export function planExtract(input: PlanInput): Plan {
   function atomic(path: P, vals: Val[]): Plan {
     if (allEqual(path, vals)) return { base: true, overrides: vals.map(() => null) };
     const g = group(path, vals);
-    if (g.size >= (reset ? 2 : 1)) {
+    if (g.size >= (reset ? 2 : 1) && !fragile(vals[b])) {
       const overrides: (Keep | null)[] = vals.map((v, i) => (takes(v) && !g.has(i) ? express(i, path, vals[b], v) : null));
       if (overrides.every((o, i) => o !== null || !takes(vals[i]) || g.has(i))) return { base: true, overrides };
     }
@@ -277,7 +299,7 @@ export function planExtract(input: PlanInput): Plan {
     const absent = vals.flatMap((v, i) => (v === ABSENT ? [i] : []));
     if (absent.length) {
       const present = vals.filter((v) => takes(v) && v !== ABSENT).length;
-      if (reset && vals[b] !== ABSENT && present >= 2 && present > absent.length && typeof path[path.length - 1] === 'string') {
+      if (reset && vals[b] !== ABSENT && present >= 2 && present > absent.length && typeof path[path.length - 1] === 'string' && !fragile(vals[b])) {
         const sub = split(
           path,
           vals.map((v) => (v === ABSENT ? SKIP : v)),
@@ -287,7 +309,7 @@ export function planExtract(input: PlanInput): Plan {
           return sub;
         }
       }
-      if (input.disable && vals[b] !== ABSENT && present >= 2 && path.length === 2) {
+      if (input.disable && vals[b] !== ABSENT && present >= 2 && path.length === 2 && !fragile(vals[b])) {
         // a service the others lack: disabled by a profile where they are
         if (path[0] === 'services' && !profiled.has(String(path[1]))) {
           const sub = disabled(path, vals, absent);
@@ -406,7 +428,7 @@ export function planExtract(input: PlanInput): Plan {
     // with !override: the base environment's whole list, for its group
     const g = group(path, vals);
     let grouped: Plan | null = null;
-    if (g.size >= 2) {
+    if (g.size >= 2 && !fragile(vals[b])) {
       const baseKeys = keys[b]!;
       const overrides = lists.map((l, i): Keep | null | undefined => {
         if (!l || g.has(i)) return null;
@@ -444,6 +466,7 @@ export function planExtract(input: PlanInput): Plan {
         shared.add(e.key);
         continue;
       }
+      if (fragile((vals[b] as Record<string | number, unknown>)[e.ref])) continue;
       const same = found.filter((f) => f.x && f.x.canon === e.canon).length + 1;
       const missing = found.filter((f) => !f.x);
       if (same < (reset ? 2 : 1) || same <= missing.length || (!reset && missing.length)) continue;
