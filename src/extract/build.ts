@@ -15,8 +15,11 @@
  */
 import type { TextEdit } from '../core/edit.js';
 import type { ComposeSource } from '../core/source.js';
-import type { Keep, Plan } from './plan.js';
+import { mergeFiles, normalize, Override, RESET } from '../core/merge/index.js';
+import { deepEqual } from '../core/merge/values.js';
+import { linesOf, ruleFor, type Keep, type Plan } from './plan.js';
 import {
+  atomicPaths,
   blockKept,
   blockRemoval,
   commentBlocks,
@@ -68,11 +71,15 @@ class OutputComments {
     readonly model: unknown,
   ) {}
 
+  private headerDropped = false;
+
   /** Make the block present (`want`) or absent in this output. */
   place(block: CommentBlock, want: boolean): void {
     const kept = blockKept(this.cut, block);
-    if (kept && !want) this.removals.push(blockRemoval(this.cut, block));
-    else if (!kept && want) this.add(block);
+    if (kept && !want) {
+      this.removals.push(blockRemoval(this.cut, block));
+      if (block.header) this.headerDropped = true;
+    } else if (!kept && want) this.add(block);
   }
 
   /** Insert a block (of this or another source) above the nearest entry this output keeps. */
@@ -84,22 +91,99 @@ class OutputComments {
     const inserts = this.inserts.length
       ? commentInsertions(this.cut.src, this.inserts, (p) => keptAt(this.keep, this.model, p))
       : [];
-    return withCommentEdits(this.cut, [...this.removals, ...inserts]);
+    const text = withCommentEdits(this.cut, [...this.removals, ...inserts]);
+    // without its header, the file does not start with the blank lines that followed it
+    return this.headerDropped ? text.replace(/^(\uFEFF?)(?:[ \t]*\r?\n)+/, '$1') : text;
   }
 }
 
+/** The value a keep tree writes: what the file says after the cut, markers included. */
+export function keptValue(v: unknown, k: Keep, marker?: string): unknown {
+  if (k === true) return v;
+  if (k.kind === 'override') return new Override(v);
+  if (k.kind === 'reset') return RESET;
+  if (k.kind === 'disable') return { profiles: [marker] };
+  if (k.kind === 'seq') return Array.isArray(v) ? v.filter((_, i) => k.items.has(i)) : v;
+  const o = v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const [key, sub] of k.keys) out[key] = keptValue(o[key], sub, marker);
+  return out;
+}
+
+/** `k` keeping the entry at `p` whole too (null when the tree cannot say so). */
+function withEntry(k: Keep | null, v: unknown, p: readonly (string | number)[]): Keep | null {
+  if (!p.length || k === true) return true;
+  const [seg, ...rest] = p;
+  if (typeof seg === 'number') {
+    if (!Array.isArray(v) || (k && k.kind !== 'seq')) return null;
+    return { kind: 'seq', items: new Set([...(k?.kind === 'seq' ? k.items : []), seg]) };
+  }
+  if (k && k.kind !== 'map') return null;
+  if (!v || typeof v !== 'object' || Array.isArray(v) || !(seg in v)) return null;
+  const keys = new Map(k?.kind === 'map' ? k.keys : []);
+  const sub = withEntry(keys.get(seg) ?? null, (v as Record<string, unknown>)[seg], rest);
+  if (!sub) return null;
+  keys.set(seg, sub);
+  return { kind: 'map', keys };
+}
+
+/** Largest entry (in lines) restated in an override to keep a comment of its own environment on it. */
+const RESTATE_LINES = 4;
+
+/**
+ * A comment block only one source has, on an entry that went to the base, stays with that
+ * entry: the source's override restates the entry when that is small and changes nothing
+ * (checked with the merge engine); otherwise the block goes above the nearest kept entry.
+ */
+function restateForComments(sources: Sources, plan: Plan, b: number, blocks: CommentBlock[][], holders: Map<string, Set<number>>, marker?: string): Plan {
+  const overrides = [...plan.overrides];
+  const atomic = sources.map(({ src }) => atomicPaths(src));
+  let baseModel: unknown;
+  sources.forEach(({ model }, i) => {
+    const k = overrides[i];
+    if (!k) return;
+    let current: unknown;
+    for (const bl of blocks[i]) {
+      if (bl.header || holders.get(bl.key)!.size > 1 || !bl.owner.length) continue;
+      if (keptAt(overrides[i], model, bl.owner) || !keptAt(plan.base, sources[b].model, bl.owner)) continue;
+      // the entry as a whole: up to a list item, or the outermost node that moves whole
+      const entry = bl.owner.findIndex((x) => typeof x === 'number');
+      let p = entry >= 0 ? bl.owner.slice(0, entry + 1) : bl.owner;
+      const whole = atomic[i];
+      const stop = p.findIndex((_, k) => (ruleFor(p.slice(0, k + 1)) === 'atomic' || whole.has(JSON.stringify(p.slice(0, k + 1)))));
+      if (stop >= 0) p = p.slice(0, stop + 1);
+      let v: unknown = model;
+      for (const seg of p) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
+      if (v === undefined || 1 + linesOf(v) > RESTATE_LINES) continue;
+      const next = withEntry(overrides[i], model, p);
+      if (!next) continue;
+      try {
+        baseModel ??= keptValue(sources[b].model, plan.base!, marker);
+        const mergeWith = (keep: Keep) =>
+          normalize(mergeFiles([{ path: 'base', model: baseModel }, { path: 'override', model: keptValue(model, keep, marker) }]));
+        current ??= mergeWith(overrides[i]!);
+        if (deepEqual(current, mergeWith(next))) overrides[i] = next;
+      } catch {
+        // not expressible: the block goes above the nearest kept entry
+      }
+    }
+  });
+  return { base: plan.base, overrides };
+}
+
 /** Builds the base (from source `b`) and each override (null: the source keeps nothing). */
-export function buildFiles(sources: Sources, plan: Plan, b: number, opts: BuildOptions): { base: string; overrides: (string | null)[] } {
+export function buildFiles(sources: Sources, given: Plan, b: number, opts: BuildOptions): { base: string; overrides: (string | null)[] } {
   const marker = opts.marker;
   const n = sources.length;
+  const blocks = sources.map(({ src }) => commentBlocks(src));
+  const holders = new Map<string, Set<number>>();
+  blocks.forEach((list, i) => list.forEach((bl) => holders.set(bl.key, (holders.get(bl.key) ?? new Set()).add(i))));
+  const plan = restateForComments(sources, given, b, blocks, holders, marker);
   const base = new OutputComments(cutSource(sources[b].src, sources[b].model, plan.base!, { marker }), plan.base!, sources[b].model);
   const overrides = sources.map(({ src, model }, i) => {
     const k = plan.overrides[i];
     return k ? new OutputComments(cutSource(src, model, k, { marker }), k, model) : null;
   });
-  const blocks = sources.map(({ src }) => commentBlocks(src));
-  const holders = new Map<string, Set<number>>();
-  blocks.forEach((list, i) => list.forEach((bl) => holders.set(bl.key, (holders.get(bl.key) ?? new Set()).add(i))));
   const everywhere = (bl: CommentBlock) => holders.get(bl.key)!.size === n;
   const shared = (bl: CommentBlock) => holders.get(bl.key)!.size >= 2;
   // A block several sources have lives once in the base when the base keeps the entry it

@@ -12,7 +12,8 @@ import { toComposeModel } from '../core/project.js';
 import { canonicalize, mergeFiles, normalize, isReset, isOverride } from '../core/merge/index.js';
 import { deepEqual } from '../core/merge/values.js';
 import type { FileChange } from '../core/save.js';
-import { isDevName, type Environment, type Family } from '../core/discover.js';
+import { classifyFiles, declaredFiles, isDevName, parseComposeName, type ClassifyInput, type Environment, type Family } from '../core/discover.js';
+import { toModel } from '../core/model.js';
 import { canonicalJson, keptLines, linesOf, planExtract, type Keep, type Plan } from './plan.js';
 import { atomicPaths, fixedPaths, commentCounts, comments, lineCount } from './text.js';
 import { buildFiles, type Sources } from './build.js';
@@ -373,11 +374,18 @@ export function extract(input: ExtractInput): ExtractResult {
       }
     }
   }
-  // build the most promising plans (by estimated lines) of each kind
+  // build the most promising plans (by estimated lines) of each kind, each distinct plan once
   planned.sort((x, y) => x.estimate - y.estimate);
+  const seen = new Set<string>();
+  const distinct = planned.filter((p) => {
+    const key = `${p.b}:${planKey(p.plan)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   for (const reset of [false, true]) {
     for (const disable of [true, false]) {
-      for (const p of planned.filter((x) => x.reset === reset && x.disable === disable).slice(0, disable ? 3 : 1)) {
+      for (const p of distinct.filter((x) => x.reset === reset && x.disable === disable).slice(0, disable ? 2 : 1)) {
         const c = buildFirst(cx, p);
         if ('status' in c) firstProblem ??= c;
         else candidates.push(c);
@@ -395,7 +403,7 @@ export function extract(input: ExtractInput): ExtractResult {
   const layered: Candidate[] = [];
   for (const reset of [false, true]) {
     for (const disable of [true, false]) {
-      for (const c of candidates.filter((x) => x.reset === reset && x.disable === disable).slice(0, 2)) {
+      for (const c of candidates.filter((x) => x.reset === reset && x.disable === disable).slice(0, 1)) {
         const l = withLayers(cx, c);
         if (l) layered.push(l);
       }
@@ -404,7 +412,6 @@ export function extract(input: ExtractInput): ExtractResult {
   candidates.push(...layered);
   candidates.sort(byLines);
 
-  if (process.env.XS_DEBUG) for (const x of candidates) console.log("cand", x.baseIndex, x.reset, x.disable, x.layers.map((l) => l.envs.length).join("+"), x.lines);
   // The shortest candidate that verifies.
   const before = new Map(original);
   let picked: { c: Candidate; reports: EnvReport[] } | undefined;
@@ -436,7 +443,12 @@ export function extract(input: ExtractInput): ExtractResult {
       linesAfter: p.c.lines,
     };
   }
-  const { c, reports } = picked;
+  let { c, reports } = picked;
+  const declared = declareLists(cx, c);
+  if (declared !== c) {
+    const v = verifyCandidate(cx, envs, declared, before);
+    if (!v.problem) ({ c, reports } = { c: declared, reports: v.reports });
+  }
   notes.push(...c.notes);
   if (c.lines >= linesBefore)
     return {
@@ -650,6 +662,21 @@ function buildFirst(cx: Context, p: FirstPlan): Candidate | ExtractResult {
   };
 }
 
+/** A plan as text, to tell identical plans apart. */
+function planKey(plan: Plan): string {
+  const k = (x: Keep | null): unknown =>
+    x === null || x === true
+      ? x
+      : x.kind === 'map'
+        ? [...x.keys].map(([key, sub]) => [key, k(sub)])
+        : x.kind === 'seq'
+          ? [...x.items]
+          : x.kind === 'reset'
+            ? `reset:${x.as}`
+            : x.kind;
+  return JSON.stringify([k(plan.base), plan.overrides.map(k)]);
+}
+
 /** `canonAt`, remembered per path and value (the planner asks again for every base). */
 function memoCanon(): (p: (string | number)[], v: unknown) => string {
   const objects = new Map<string, WeakMap<object, string>>();
@@ -681,10 +708,11 @@ function withLayers(cx: Context, c: Candidate): Candidate | undefined {
   const tried = new Set<string>();
   for (let round = 0; round < LAYER_ROUNDS; round++) {
     const cur = out ?? c;
-    // an environment with a file of its own, no !reset/!override, and room for one more layer
+    // an environment with a file of its own, no !reset/!override, and room for one more layer;
+    // not the one in the auto-loaded override (plain `docker compose` loads no layer)
     const overrideOf = (i: number) => (cur.after[i].length > 1 ? cur.outputs.get(place.targets[i]) : undefined);
     const eligible = headEnvs.flatMap((_, i) =>
-      overrideOf(i) !== undefined && !cur.markers[i].length && cur.after[i].length < 2 + MAX_LAYERS ? [i] : [],
+      overrideOf(i) !== undefined && !cur.markers[i].length && cur.after[i].length < 2 + MAX_LAYERS && i !== place.autoIndex ? [i] : [],
     );
     if (eligible.length < 2) break;
     const parsed = new Map<number, Parsed>();
@@ -868,6 +896,52 @@ function realizeLayer(
     lines: [...outputs.values()].reduce((n, t) => n + lineCount(t), 0) + cx.untouchedLines,
     notes: [...c.notes],
   };
+}
+
+/**
+ * The candidate with a usage line (`# Use with: docker compose -f base.yml -f this.yml`) atop
+ * each override, when directory detection would not otherwise recognise the layout it writes
+ * (an override restating whole services looks like a full environment); detection reads
+ * these lines (`declaredFiles`). Unchanged when detection already recognises every list.
+ */
+function declareLists(cx: Context, c: Candidate): Candidate {
+  const { place, heads, input } = cx;
+  const dir = path.dirname(place.basePath);
+  const autoPath = path.join(dir, `${place.baseStem}.override${input.ext}`);
+  const layerFiles = input.environments.flatMap((e) => e.files.slice(1));
+  if ([...c.outputs.keys(), ...heads].some((f) => path.dirname(f) !== dir)) return c;
+  const recognised = (cand: Candidate): boolean => {
+    const texts = new Map<string, string>();
+    for (const f of layerFiles) texts.set(f, cx.input.sources.get(f)?.text ?? '');
+    for (const [f, t] of cand.outputs) texts.set(f, t);
+    const inputs: ClassifyInput[] = [];
+    try {
+      for (const [f, t] of texts) {
+        const named = parseComposeName(path.basename(f));
+        if (!named || path.dirname(f) !== dir) continue;
+        const text = t.replace(/^\uFEFF/, '');
+        inputs.push({ ...named, model: toModel(parseSource(text, f).doc, f), declared: declaredFiles(text, named.name) });
+      }
+    } catch {
+      return false;
+    }
+    const found = classifyFiles(inputs);
+    if (found.ambiguous || found.kind !== 'base+override') return false;
+    const lists = new Set(found.environments.map((e) => e.files.join('\0')));
+    return cand.after.every((a) => a.length < 2 || lists.has(a.map((f) => path.basename(f)).join('\0')));
+  };
+  if (recognised(c)) return c;
+  const outputs = new Map(c.outputs);
+  c.after.forEach((files, i) => {
+    const own = files[files.length - 1];
+    if (files.length < 2 || own === autoPath) return;
+    const text = outputs.get(own)!;
+    if (text.replace(/^\uFEFF/, '').startsWith(USAGE)) return;
+    const eol = cx.srcs[i].format.eol;
+    outputs.set(own, withBom(`${USAGE} ${files.map((f) => `-f ${rel(input.dir, f)}`).join(' ')}${eol}${text.replace(/^\uFEFF/, '')}`, text));
+  });
+  const next: Candidate = { ...c, outputs, lines: [...outputs.values()].reduce((n, t) => n + lineCount(t), 0) + cx.untouchedLines };
+  return recognised(next) ? next : c;
 }
 
 const withBom = (text: string, like: string): string => (like.startsWith('\uFEFF') ? '\uFEFF' + text : text);

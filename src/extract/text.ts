@@ -68,6 +68,13 @@ export interface Cut {
   edits: TextEdit[];
 }
 
+const documents = new WeakMap<Cut, unknown>();
+/** The cut's document as plain values (`toJS`), parsed once. */
+function documentOf(cut: Cut): unknown {
+  if (!documents.has(cut)) documents.set(cut, parseSource(cut.text, cut.src.path).doc.toJS());
+  return documents.get(cut);
+}
+
 /**
  * Deletes from `src` everything `keep` does not keep (`model` is the source's raw model,
  * walked alongside) and writes the keep tree's `!reset` / `!override` marks and profile
@@ -168,8 +175,10 @@ function flowProfiles(cut: Cut, marker: string): Cut {
   if (!changed) return cut;
   const text = (cut.src.format.bom ? '\uFEFF' : '') + applyEdits(cut.src.text, edits);
   const a = parseSource(text, cut.src.path);
-  if (a.doc.errors.length || !deepEqual(a.doc.toJS(), parseSource(cut.text, cut.src.path).doc.toJS())) return cut;
-  return { src: cut.src, text, edits };
+  if (a.doc.errors.length || !deepEqual(a.doc.toJS(), documentOf(cut))) return cut;
+  const next = { src: cut.src, text, edits };
+  documents.set(next, documentOf(cut));
+  return next;
 }
 
 /**
@@ -181,8 +190,7 @@ export function withCommentEdits(cut: Cut, extra: readonly TextEdit[]): string {
   const { src } = cut;
   const text = (src.format.bom ? '\uFEFF' : '') + applyEdits(src.text, [...cut.edits, ...extra]);
   const a = parseSource(text, src.path);
-  const b = parseSource(cut.text, src.path);
-  if (a.doc.errors.length || !deepEqual(a.doc.toJS(), b.doc.toJS()))
+  if (a.doc.errors.length || !deepEqual(a.doc.toJS(), documentOf(cut)))
     throw new ComposemodError('internal: moving comments changed the document; nothing was written', { file: src.path });
   return text;
 }

@@ -45,6 +45,9 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 
 const RESOURCE_SECTIONS = ['volumes', 'networks', 'secrets', 'configs', 'models'];
 
+/** Models of file texts already checked (by path and content): the same files are verified again for every candidate. */
+const parsed = new Map<string, Record<string, unknown>>();
+
 /**
  * Verifies every environment. `before` and `after` give the text of every file by absolute
  * path (a file absent from `after` does not exist afterwards).
@@ -55,15 +58,15 @@ export function verifyEnvironments(
   after: ReadonlyMap<string, string | null>,
   opts: VerifyOptions = {},
 ): EnvVerdict[] {
-  const cache = new Map<string, Record<string, unknown>>();
-  const modelOf = (texts: ReadonlyMap<string, string | null>, tag: string, file: string): Record<string, unknown> => {
-    const key = `${tag}\0${file}`;
-    let m = cache.get(key);
+  const modelOf = (texts: ReadonlyMap<string, string | null>, _tag: string, file: string): Record<string, unknown> => {
+    const text = texts.get(file);
+    if (text === undefined || text === null) throw new ComposemodError('no such file', { file });
+    const key = `${file}\0${text}`;
+    let m = parsed.get(key);
     if (!m) {
-      const text = texts.get(file);
-      if (text === undefined || text === null) throw new ComposemodError('no such file', { file });
       m = toComposeModel(parseSource(text.replace(/^\uFEFF/, ''), file));
-      cache.set(key, m);
+      parsed.set(key, m);
+      if (parsed.size > 256) parsed.delete(parsed.keys().next().value!);
     }
     return m;
   };
