@@ -339,6 +339,11 @@ export function extract(input: ExtractInput): ExtractResult {
   if (multiDoc) return refused(`${rel(dir, multiDoc.path)} holds several YAML documents`, envs);
   const layerFiles = [...new Set(envs.flatMap((e) => e.files.slice(1)))];
   const layerModels = layerFiles.map((f) => toComposeModel(srcOf(f)));
+  // `include:` brings in other files' services, which the merge engine does not follow yet:
+  // the verification could not see what the environment gets
+  const including = [...heads, ...layerFiles].find((f, i) => 'include' in (i < heads.length ? models[i] : layerModels[i - heads.length]));
+  if (including)
+    return refused(`${rel(dir, including)} uses \`include:\`, which composemod cannot verify yet (the included files are not merged): not extracted`, envs);
 
   const place = placeFiles(input, headEnvs);
   if ('status' in place) return place;

@@ -18,6 +18,7 @@ import { schemaIssues } from '../../src/core/schema.js';
 import { configModel, modelsEqual } from '../../src/core/merge/index.js';
 import { classifyFiles, declaredFiles, parseComposeName, type ClassifyInput, type Environment } from '../../src/core/discover.js';
 import { extract, type ExtractInput, type ExtractResult, type Layout } from '../../src/extract/extract.js';
+import { activeProject } from '../helpers/compose-view.js';
 import { commentLines, environmentsArb, mutate, render, runs, styleArb, verbose, type Obj, type Style } from './arbitraries.js';
 
 const DIR = '/proj';
@@ -82,31 +83,6 @@ function applyChanges(before: Map<string, string>, result: ExtractResult): Map<s
     else after.set(c.path, c.after);
   }
   return after;
-}
-
-/**
- * What `docker compose config` shows without profiles, written from Compose's rules
- * (compose-go `WithProfiles([])`, then `WithoutUnnecessaryResources`), independently of
- * extract's own verification: services with profiles are left out, then the volumes,
- * networks, secrets and configs no remaining service uses.
- */
-function activeProject(model: Record<string, unknown>): Record<string, unknown> {
-  const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-  const services = Object.fromEntries(Object.entries(obj(model.services)).filter(([, s]) => !(Array.isArray(obj(s).profiles) && (obj(s).profiles as unknown[]).length)));
-  const used = new Set<string>();
-  for (const s of Object.values(services).map(obj)) {
-    const nets = s.networks;
-    for (const n of Array.isArray(nets) ? nets : Object.keys(obj(nets))) used.add(`networks/${String(n)}`);
-    if (nets === undefined && s.network_mode === undefined) used.add('networks/default');
-    for (const v of Array.isArray(s.volumes) ? s.volumes : []) if (obj(v).type === 'volume') used.add(`volumes/${String(obj(v).source)}`);
-    for (const k of ['secrets', 'configs']) for (const x of Array.isArray(s[k]) ? (s[k] as unknown[]) : []) used.add(`${k}/${String(obj(x).source)}`);
-  }
-  const out: Record<string, unknown> = { ...model, services };
-  for (const k of ['volumes', 'networks', 'secrets', 'configs']) {
-    if (!(k in model)) continue;
-    out[k] = Object.fromEntries(Object.entries(obj(model[k])).filter(([name]) => used.has(`${k}/${name}`)));
-  }
-  return out;
 }
 
 /** The independent checks on an extracted project. */
