@@ -69,6 +69,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
     .option('--no-layers', 'do not look for shared layers (only --layer ones)')
     .option('--no-profiles', 'never keep a service in the base for environments that lack it (disabled there by a profile)')
     .option('--allow-reset', 'use !reset / !override (Compose >= 2.24.4) where that makes overrides smaller')
+    .option('--min-saving <percent>', 'extract only when that removes at least this share of the lines (default 5)')
     .option('--dry-run', 'print the diff of what would be written, write nothing')
     .option('--check', 'write nothing; exit 1 if a migration is possible (for CI)')
     .option('--json', 'print a machine-readable report')

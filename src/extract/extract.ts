@@ -57,7 +57,17 @@ export interface ExtractInput {
   resolveExtendsFile?: (file: string, fromFile: string) => unknown;
   /** May use `!reset` / `!override` (Compose >= 2.24.4) where that makes the files shorter. */
   allowReset?: boolean;
+  /**
+   * Least share of the lines the extraction must remove to be worth a new layout (new files,
+   * every command changing): below it, nothing to do. Default 0.05.
+   */
+  minSaving?: number;
 }
+
+/** Extract when it removes at least this share of the lines. */
+export const DEFAULT_MIN_SAVING = 0.05;
+
+const percent = (part: number, whole: number): string => `${Math.round((1000 * part) / whole) / 10}%`;
 
 /** A `!reset` or `!override` written into an override file. */
 export interface Marker {
@@ -462,6 +472,18 @@ export function extract(input: ExtractInput): ExtractResult {
       linesBefore,
       linesAfter: c.lines,
     };
+  const minSaving = input.minSaving ?? DEFAULT_MIN_SAVING;
+  if (linesBefore - c.lines < minSaving * linesBefore)
+    return {
+      ...nothingToDo(
+        `a shared base would remove only ${linesBefore - c.lines} of ${linesBefore} lines (${percent(linesBefore - c.lines, linesBefore)}), ` +
+          `less than the ${percent(minSaving, 1)} worth changing the layout (--min-saving 0 to extract anyway)`,
+        envs,
+      ),
+      notes,
+      linesBefore,
+      linesAfter: c.lines,
+    };
 
   const changes: FileChange[] = [];
   for (const [p, text] of c.outputs) changes.push({ path: p, before: original.get(p) ?? null, after: text });
@@ -792,7 +814,7 @@ function searchGroup(cx: Context, pool: number[], parsed: Map<number, Parsed>, t
     return plan ? plan.gain : -Infinity;
   };
   const subsets: number[][] = [];
-  if (pool.length <= 6) {
+  if (pool.length <= 8) {
     for (let mask = 0; mask < 1 << pool.length; mask++) {
       const s = pool.filter((_, i) => mask & (1 << i));
       if (s.length >= 2 && s.length < cx.heads.length && !tried.has(s.join(','))) subsets.push(s);
@@ -809,7 +831,7 @@ function searchGroup(cx: Context, pool: number[], parsed: Map<number, Parsed>, t
       bestGain = g;
     }
   }
-  if (best && pool.length > 6) {
+  if (best && pool.length > 8) {
     // grow the best pair while that helps
     for (let grown = true; grown; ) {
       grown = false;

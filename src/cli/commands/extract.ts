@@ -27,6 +27,8 @@ export interface ExtractOptions {
   layers?: boolean;
   /** false (`--no-profiles`): never disable a service with a profile. */
   profiles?: boolean;
+  /** `--min-saving <percent>`: extract only when it removes at least this share of the lines. */
+  minSaving?: string | number;
   allowReset?: boolean;
   dryRun?: boolean;
   check?: boolean;
@@ -88,6 +90,7 @@ export async function extractCommand(io: Io, opts: ExtractOptions): Promise<numb
     layers: (opts.layer ?? []).map(parseLayer),
     autoLayers: opts.layers !== false,
     profiles: opts.profiles !== false,
+    minSaving: parseMinSaving(opts.minSaving),
     exists: existsSync,
     ignored: (file) => gitIgnored(file),
     resolveExtendsFile,
@@ -130,6 +133,14 @@ function parseNames(specs: string[], dir: string): Map<string, string> {
     out.set(env, path.resolve(dir, file));
   }
   return out;
+}
+
+/** `--min-saving 5` (percent of the lines) -> 0.05. */
+function parseMinSaving(value: string | number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'number' ? value : Number(String(value).replace(/%$/, ''));
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new ComposemodError(`invalid --min-saving "${value}": a percentage from 0 to 100`);
+  return n / 100;
 }
 
 /** `--layer NAME=ENV,ENV...`. */
