@@ -8,8 +8,9 @@
  * - any other block stays in its own environment's override, never in the base: when the
  *   entry it was on went to the base, the block is inserted in the override above the nearest
  *   entry the override keeps;
- * - a file-header comment stays in one output, the one at the source's own path (it is not
- *   copied into a new file), unless every source starts with it (it describes the project).
+ * - a file-header comment stays with its environment's own file (the base keeps it when it is
+ *   written where that file was and plain `docker compose` still starts there); it is not
+ *   copied into a new file unless every source starts with it (it describes the project).
  * Only a source left with no override of its own puts its comments in the base (nowhere else
  * to go); verification checks that no comment is lost.
  */
@@ -17,7 +18,8 @@ import type { TextEdit } from '../core/edit.js';
 import type { ComposeSource } from '../core/source.js';
 import { mergeFiles, normalize, Override, RESET } from '../core/merge/index.js';
 import { deepEqual } from '../core/merge/values.js';
-import { linesOf, ruleFor, type Keep, type Plan } from './plan.js';
+import { nodeAt } from '../core/query.js';
+import { ruleFor, type Keep, type Plan } from './plan.js';
 import {
   atomicPaths,
   blockKept,
@@ -36,6 +38,12 @@ export type Sources = { src: ComposeSource; model: Record<string, unknown>; targ
 export interface BuildOptions {
   /** Path of the file cut as the base (or the layer). */
   basePath: string;
+  /**
+   * The base is written where the base source was, and that source's environment still
+   * starts there (plain `docker compose` loads the base and its override): its file-header
+   * comment stays in the base. Otherwise a header goes with its environment's own file.
+   */
+  headerStays?: boolean;
   /** Profile that disables services (plans with `disable` keeps). */
   marker?: string;
 }
@@ -127,6 +135,15 @@ function withEntry(k: Keep | null, v: unknown, p: readonly (string | number)[]):
   return { kind: 'map', keys };
 }
 
+/** Lines the entry at `p` takes in the source (Infinity when it is not there). */
+function entryLines(src: ComposeSource, p: readonly (string | number)[]): number {
+  const ref = nodeAt(src, p);
+  if (!ref?.range) return Infinity;
+  const keyStart = (ref.pair?.key as { range?: [number, number] } | null | undefined)?.range?.[0];
+  const start = typeof p[p.length - 1] === 'number' || keyStart === undefined ? ref.range[0] : keyStart;
+  return src.text.slice(start, ref.range[1]).split('\n').length;
+}
+
 /** Largest entry (in lines) restated in an override to keep a comment of its own environment on it. */
 const RESTATE_LINES = 4;
 
@@ -152,9 +169,7 @@ function restateForComments(sources: Sources, plan: Plan, b: number, blocks: Com
       const whole = atomic[i];
       const stop = p.findIndex((_, k) => (ruleFor(p.slice(0, k + 1)) === 'atomic' || whole.has(JSON.stringify(p.slice(0, k + 1)))));
       if (stop >= 0) p = p.slice(0, stop + 1);
-      let v: unknown = model;
-      for (const seg of p) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
-      if (v === undefined || 1 + linesOf(v) > RESTATE_LINES) continue;
+      if (entryLines(sources[i].src, p) > RESTATE_LINES) continue;
       const next = withEntry(overrides[i], model, p);
       if (!next) continue;
       try {
@@ -172,7 +187,17 @@ function restateForComments(sources: Sources, plan: Plan, b: number, blocks: Com
 }
 
 /** Builds the base (from source `b`) and each override (null: the source keeps nothing). */
-export function buildFiles(sources: Sources, given: Plan, b: number, opts: BuildOptions): { base: string; overrides: (string | null)[] } {
+export interface Built {
+  base: string;
+  overrides: (string | null)[];
+  /**
+   * Comment lines of one environment that went to the base anyway, because that
+   * environment has no file of its own left (candidates without any are preferred).
+   */
+  homeless: number;
+}
+
+export function buildFiles(sources: Sources, given: Plan, b: number, opts: BuildOptions): Built {
   const marker = opts.marker;
   const n = sources.length;
   const blocks = sources.map(({ src }) => commentBlocks(src));
@@ -197,6 +222,7 @@ export function buildFiles(sources: Sources, given: Plan, b: number, opts: Build
     }
   });
   const served = new Set<string>(inBase.keys());
+  let homeless = 0;
   for (const { source, block } of inBase.values()) if (source !== b) base.add(block);
 
   // the base's own source: its other blocks belong to its own override
@@ -204,13 +230,15 @@ export function buildFiles(sources: Sources, given: Plan, b: number, opts: Build
   for (const bl of blocks[b]) {
     if (bl.header) {
       // at the source's own path; a new file gets it only when every source has it
-      const inBaseFile = everywhere(bl) || !own || opts.basePath === sources[b].src.path;
+      const inBaseFile = everywhere(bl) || !own || !!opts.headerStays;
+      if (!own && !everywhere(bl) && !opts.headerStays) homeless += bl.texts.length;
       base.place(bl, inBaseFile);
       own?.place(bl, everywhere(bl) || !inBaseFile);
       continue;
     }
     const mine = inBase.get(bl.key);
     base.place(bl, mine ? mine.source === b && mine.block === bl : !own);
+    if (!mine && !own && !shared(bl)) homeless += bl.texts.length;
     own?.place(bl, !mine);
   }
   // the other sources: their overrides keep what the base does not serve
@@ -224,9 +252,10 @@ export function buildFiles(sources: Sources, given: Plan, b: number, opts: Build
         // no file of its own: the base is the only place left
         served.add(bl.key);
         base.add(bl);
+        if (!shared(bl)) homeless += bl.texts.length;
       }
     }
   });
   if (!own) for (const bl of blocks[b]) served.add(bl.key);
-  return { base: base.text(), overrides: overrides.map((o) => (o ? o.text() : null)) };
+  return { base: base.text(), overrides: overrides.map((o) => (o ? o.text() : null)), homeless };
 }

@@ -16,7 +16,7 @@ import { classifyFiles, declaredFiles, isDevName, parseComposeName, type Classif
 import { toModel } from '../core/model.js';
 import { canonicalJson, keptLines, linesOf, planExtract, type Keep, type Plan } from './plan.js';
 import { atomicPaths, fixedPaths, commentCounts, comments, lineCount } from './text.js';
-import { buildFiles, type Sources } from './build.js';
+import { buildFiles, type Built, type Sources } from './build.js';
 import { usedResources, verifyEnvironments } from './verify.js';
 
 export type Layout = 'override' | 'per-env';
@@ -107,7 +107,10 @@ export interface EnvReport {
 /** Total lines with the base cut from one environment's file. */
 export interface BaseOption {
   env: string;
-  lines: number;
+  /** Undefined: its plans were estimated longer, so its files were not written out. */
+  lines?: number;
+  /** Comment lines of one environment this choice would put in the base (so it was not taken). */
+  homeless?: number;
 }
 
 export interface ExtractResult {
@@ -264,6 +267,8 @@ interface Candidate {
   layers: LayerReport[];
   /** Lines of the outputs and of the files left as they are. */
   lines: number;
+  /** Comment lines of one environment the base holds (it has no file of its own): avoided. */
+  homeless: number;
   notes: string[];
 }
 
@@ -413,6 +418,7 @@ export function extract(input: ExtractInput): ExtractResult {
   }
   // Shared layers on the best candidates of each kind.
   const byLines = (a: Candidate, b: Candidate) =>
+    Number(a.homeless > 0) - Number(b.homeless > 0) ||
     a.lines - b.lines || Number(a.reset) - Number(b.reset) || a.layers.length - b.layers.length || a.baseIndex - b.baseIndex;
   candidates.sort(byLines);
   const layered: Candidate[] = [];
@@ -465,6 +471,10 @@ export function extract(input: ExtractInput): ExtractResult {
     if (!v.problem) ({ c, reports } = { c: declared, reports: v.reports });
   }
   notes.push(...c.notes);
+  if (c.homeless)
+    notes.push(
+      `${c.homeless} comment line${c.homeless > 1 ? 's' : ''} of one environment stay${c.homeless > 1 ? '' : 's'} in the base: ${reports.filter((r) => r.after.length === 1 + r.layers.length).map((r) => r.name).join(', ')} ${reports.filter((r) => r.after.length === 1 + r.layers.length).length > 1 ? 'have' : 'has'} no file of its own left`,
+    );
   if (c.lines >= linesBefore)
     return {
       ...nothingToDo(`a shared base would not make the files shorter (${linesBefore} -> ${c.lines} lines)`, envs),
@@ -489,12 +499,14 @@ export function extract(input: ExtractInput): ExtractResult {
   for (const [p, text] of c.outputs) changes.push({ path: p, before: original.get(p) ?? null, after: text });
   for (const f of heads) if (!c.outputs.has(f)) changes.push({ path: f, before: original.get(f)!, after: null });
 
-  // The best total per base environment (of the candidates that verified or were not tried).
+  // The best total per base environment; bases whose plans were estimated longer were not written out.
   const baseOptions: BaseOption[] = [];
   for (const x of candidates) {
     const env = headEnvs[x.baseIndex].name;
-    if (!baseOptions.some((o) => o.env === env)) baseOptions.push({ env, lines: x.lines });
+    if (!baseOptions.some((o) => o.env === env))
+      baseOptions.push({ env, lines: x.lines, ...(x.homeless ? { homeless: x.homeless } : {}) });
   }
+  for (const e of headEnvs) if (!baseOptions.some((o) => o.env === e.name)) baseOptions.push({ env: e.name });
   const warnings = [...place.warnings];
   if (input.ignored) {
     for (const ch of changes) {
@@ -659,9 +671,13 @@ function planFirst(
 function buildFirst(cx: Context, p: FirstPlan): Candidate | ExtractResult {
   const { input, srcs, models, place, headEnvs } = cx;
   const { b, plan, reset, disable } = p;
-  let texts: { base: string; overrides: (string | null)[] };
+  let texts: Built;
   try {
-    texts = buildFiles(sourcesOf(srcs, models, place.targets), plan, b, { basePath: place.basePath, marker: cx.marker });
+    texts = buildFiles(sourcesOf(srcs, models, place.targets), plan, b, {
+      basePath: place.basePath,
+      marker: cx.marker,
+      headerStays: place.autoIndex === b && place.basePath === srcs[b].path,
+    });
   } catch (e) {
     if (e instanceof ComposemodError) return refused(`cannot build the files: ${e.format()}`, input.environments);
     throw e;
@@ -685,6 +701,7 @@ function buildFirst(cx: Context, p: FirstPlan): Candidate | ExtractResult {
     markers: plan.overrides.map((k) => markersOf(k)),
     layers: [],
     lines: [...outputs.values()].reduce((n, t) => n + lineCount(t), 0) + cx.untouchedLines,
+    homeless: texts.homeless,
     notes,
   };
 }
@@ -888,7 +905,7 @@ function realizeLayer(
   if (!name) for (let k = 2; taken(pathOf(layerName)) && k < 100; k++) layerName = `${layerName.replace(/-\d+$/, '')}-${k}`;
   const layerPath = pathOf(layerName);
   if (taken(layerPath)) return undefined;
-  let texts: { base: string; overrides: (string | null)[] };
+  let texts: Built;
   try {
     texts = buildFiles(
       members.map((i) => ({ src: parsed.get(i)!.src, model: parsed.get(i)!.model, target: place.targets[i] })),

@@ -296,6 +296,15 @@ export function planExtract(input: PlanInput): Plan {
   }
 
   function split(path: P, vals: Val[]): Plan {
+    // a top-level volumes/networks/... section an environment lacks: its entries may still be
+    // shared with it where it does not use them (see below)
+    if (input.disable && path.length === 1 && RESOURCES.has(String(path[0])) && vals.some((v) => v === ABSENT) && vals[b] !== ABSENT) {
+      const sub = splitMap(
+        path,
+        vals.map((v) => (v === ABSENT ? {} : v)),
+      );
+      if (sub.base) return sub;
+    }
     const absent = vals.flatMap((v, i) => (v === ABSENT ? [i] : []));
     if (absent.length) {
       const present = vals.filter((v) => takes(v) && v !== ABSENT).length;

@@ -74,7 +74,12 @@ function baseChoice(r: ExtractResult): string {
   const others = (r.baseOptions ?? []).filter((o) => o.env !== r.baseFrom);
   const own = (r.baseOptions ?? []).find((o) => o.env === r.baseFrom);
   if (!own || !others.length) return `cut from ${r.baseFrom}'s file`;
-  return `cut from ${r.baseFrom}'s file: ${own.lines} lines in all; ${others.map((o) => `from ${o.env}'s: ${o.lines}`).join(', ')}`;
+  const measured = others
+    .filter((o) => o.lines !== undefined)
+    .map((o) => `from ${o.env}'s: ${o.lines}${o.homeless && !own.homeless ? ` but comments of one environment would have to stay in the base` : ''}`);
+  const longer = others.filter((o) => o.lines === undefined).map((o) => o.env);
+  if (longer.length) measured.push(`from ${longer.map((e) => `${e}'s`).join(' or ')}: longer (estimated)`);
+  return `cut from ${r.baseFrom}'s file, ${own.lines} lines in all; ${measured.join(', ')}`;
 }
 
 function kindWord(k: string): string {

@@ -75,9 +75,10 @@ export async function compareWith(
 
 /**
  * Creates the files the environments' `env_file` entries name that are missing (empty), so
- * Compose can load them: a corpus copy has the compose files only.
+ * Compose can load them: a corpus copy has the compose files only. Returns their paths.
  */
-export function stubEnvFiles(dir: string, composeFiles: string[]): void {
+export function stubEnvFiles(dir: string, composeFiles: string[]): string[] {
+  const created: string[] = [];
   for (const f of composeFiles) {
     let doc: unknown;
     try {
@@ -97,7 +98,9 @@ export function stubEnvFiles(dir: string, composeFiles: string[]): void {
         if (!target.startsWith(dir) || existsSync(target)) continue;
         mkdirSync(path.dirname(target), { recursive: true });
         writeFileSync(target, '');
+        created.push(target);
       }
     }
   }
+  return created;
 }
