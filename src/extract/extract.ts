@@ -590,6 +590,12 @@ function placeFiles(input: ExtractInput, envs: Environment[]): Placement | Extra
     if (defaultIndex >= 0) autoIndex = isDevName(envs[defaultIndex].name) ? defaultIndex : -1;
     else autoIndex = devIndex;
   }
+  // an environment named into another file is not in the auto-loaded one
+  if (autoIndex >= 0 && names.has(envs[autoIndex].name) && names.get(envs[autoIndex].name) !== autoPath) {
+    if (input.layout === 'override')
+      return refused(`--layout override and --name ${envs[autoIndex].name}=${rel(dir, names.get(envs[autoIndex].name)!)} contradict each other`, input.environments);
+    autoIndex = -1;
+  }
   if (input.layout === 'override' && autoIndex < 0)
     return refused('--layout override needs a local/dev environment (named dev, development or local, or in the default file)', input.environments);
   if (input.layout === 'per-env' && named >= 0)
