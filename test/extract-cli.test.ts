@@ -165,4 +165,14 @@ describe('extract command', () => {
     }
     expect(snapshot()).toEqual(before);
   });
+
+  it('refuses environments whose files are in another directory than the base (relative paths)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cm-extract-cli-'));
+    cpSync(input, dir, { recursive: true });
+    execFileSync('mkdir', [path.join(dir, 'prod')]);
+    execFileSync('mv', [path.join(dir, 'docker-compose.prod.yml'), path.join(dir, 'prod', 'docker-compose.yml')]);
+    const r = await run({ env: ['dev=docker-compose.yml', 'prod=prod/docker-compose.yml'] }, dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('prod/docker-compose.yml is not in the directory of the base');
+  });
 });

@@ -26,6 +26,10 @@
  *     less than half of the default file's values) or is unclear is a layer too.
  *   - Anything in between is ambiguous, and so is a mix of full and override-like files:
  *     `detectProject` then throws a ComposemodError that asks for `--env`.
+ * An env file whose header comment names its file list (`# Use with: docker compose -f
+ * docker-compose.yml -f docker-compose.deploy.yml -f docker-compose.prod.yml`, see
+ * `declaredFiles`) is an override with that list; the files in the middle are shared layers,
+ * not environments.
  * In a base+override layout without an auto-loaded override file, the base alone counts as an
  * environment (plain `docker compose` runs it) unless one of the layers is the dev one
  * (`docker-compose.dev.yml`): then dev is `-f base -f dev` and nobody runs the base alone.

@@ -570,6 +570,14 @@ function placeFiles(input: ExtractInput, envs: Environment[]): Placement | Extra
   const defaultIndex = files.findIndex((f) => path.dirname(f) === dir && defaultNames.includes(path.basename(f)));
   const basePath = input.base ?? (defaultIndex >= 0 ? files[defaultIndex] : path.join(dir, `${stem}${ext}`));
   const baseStem = path.basename(basePath).replace(/\.ya?ml$/, '');
+  // Compose resolves relative paths against the first file's directory: moving content into a
+  // base elsewhere would change what they point at
+  const away = files.find((f) => path.dirname(f) !== path.dirname(basePath));
+  if (away)
+    return refused(
+      `${rel(dir, away)} is not in the directory of the base (${rel(dir, path.dirname(basePath)) || '.'}): relative paths would point elsewhere; extract files of one directory`,
+      input.environments,
+    );
   const autoPath = path.join(path.dirname(basePath), `${baseStem}.override${ext}`);
   const names = input.names ?? new Map<string, string>();
   for (const name of names.keys())
