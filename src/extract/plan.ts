@@ -135,7 +135,8 @@ export function ruleFor(path: P): Rule {
   const [top, , attr, ...rest] = path.map(String);
   if (top === 'services') {
     if (path.length <= 2) return 'deep';
-    if (attr.startsWith('x-') || ATOMIC_SERVICE.has(attr)) return 'atomic';
+    // (inside a logging block that splits, see sameDriver, options merge per key)
+    if (attr.startsWith('x-') || (ATOMIC_SERVICE.has(attr) && !(attr === 'logging' && path.length > 3))) return 'atomic';
     if (path.length === 3) {
       if (KEYMERGE.has(attr)) return 'keymerge';
       if (attr === 'networks') return 'namemap';
@@ -203,6 +204,12 @@ export function keptLines(v: unknown, keep: Keep): number {
     n += 1 + (x === undefined ? keptLines(null, sub) : keptLines(x, sub));
   }
   return n;
+}
+
+/** Logging blocks that all name the same driver (a block without one merges like any). */
+function sameDriver(vals: unknown[]): boolean {
+  if (!vals.every((v) => isObj(v) && typeof v.driver === 'string' && (v.options === undefined || isObj(v.options)))) return false;
+  return new Set(vals.map((v) => (v as Record<string, unknown>).driver)).size === 1;
 }
 
 const resetAs = (v: unknown): ResetAs => (Array.isArray(v) ? 'seq' : isObj(v) ? 'map' : 'null');
@@ -342,8 +349,11 @@ export function planExtract(input: PlanInput): Plan {
     }
     if (isAtomicAt(path)) return atomic(path, vals);
     let rule = ruleFor(path);
-    if (rule === 'atomic') return atomic(path, vals);
     const live = vals.filter(takes);
+    // logging with one driver everywhere merges its options per key (another driver replaces
+    // the whole block): then it splits like a mapping
+    if (rule === 'atomic' && path.length === 3 && path[0] === 'services' && path[2] === 'logging' && sameDriver(live)) rule = 'deep';
+    if (rule === 'atomic') return atomic(path, vals);
     if (rule === 'default' && path.length === 3 && path[0] === 'services' && path[2] === 'build') {
       const short = vals.map((v) => typeof v === 'string');
       if (short.some(Boolean) && live.every((v) => typeof v === 'string' || isObj(v)) && live.some(isObj))
