@@ -233,6 +233,7 @@ export function buildFiles(sources: Sources, given: Plan, b: number, opts: Build
       const inBaseFile = everywhere(bl) || !own || !!opts.headerStays;
       if (!own && !everywhere(bl) && !opts.headerStays) homeless += bl.texts.length;
       base.place(bl, inBaseFile);
+      if (inBaseFile) served.add(bl.key);
       own?.place(bl, everywhere(bl) || !inBaseFile);
       continue;
     }

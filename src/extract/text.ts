@@ -409,7 +409,7 @@ export function headerBlock(src: ComposeSource): { end: number; texts: string[] 
 export interface CommentBlock {
   /** Comment texts (after `#`, trimmed), in order. */
   texts: string[];
-  /** Identity across files: the texts, one per line. */
+  /** Identity across files: the texts, one per line (and which occurrence of them in the file). */
   key: string;
   /** Offsets of the `#` of each line. */
   offsets: number[];
@@ -483,6 +483,13 @@ export function commentBlocks(src: ComposeSource): CommentBlock[] {
     run.push(c);
   }
   flush();
+  // the same text twice in one file: the first, second, ... occurrence are different blocks
+  const seen = new Map<string, number>();
+  for (const bl of out) {
+    const n = seen.get(bl.key) ?? 0;
+    seen.set(bl.key, n + 1);
+    if (n) bl.key = `${bl.key}\n#${n}`;
+  }
   return out;
 }
 

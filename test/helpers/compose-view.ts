@@ -22,7 +22,10 @@ export function activeProject(model: Record<string, unknown>): Record<string, un
   const out: Record<string, unknown> = { ...model, services };
   for (const k of ['volumes', 'networks', 'secrets', 'configs']) {
     if (!(k in model)) continue;
-    out[k] = Object.fromEntries(Object.entries(obj(model[k])).filter(([name]) => used.has(`${k}/${name}`)));
+    const kept = Object.fromEntries(Object.entries(obj(model[k])).filter(([name]) => used.has(`${k}/${name}`)));
+    // an empty section prints nothing, like an absent one
+    if (Object.keys(kept).length) out[k] = kept;
+    else delete out[k];
   }
   return out;
 }
