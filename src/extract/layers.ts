@@ -228,7 +228,7 @@ export function autoLayerName(members: string[], all: string[]): string {
   const others = all.filter((n) => !members.includes(n));
   if (others.length && others.every(isDevName) && !members.some(isDevName) && !all.includes('deploy')) return 'deploy';
   const words = (n: string) => n.split(/[-_.]+/).filter(Boolean);
-  const shared = words(members[0]).filter((w) => members.every((m) => words(m).includes(w)) && !others.some((o) => words(o).includes(w)));
+  const shared = [...new Set(words(members[0]))].filter((w) => members.every((m) => words(m).includes(w)) && !others.some((o) => words(o).includes(w)));
   let name = shared.length ? shared.join('-') : members.join('-');
   if (name.length > 24) name = 'shared';
   return all.includes(name) ? `${name}-layer` : name;
