@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { classifyFiles, detectProject, parseComposeName, parseEnvSpec, parseEnvSpecs } from '../src/core/discover.js';
+import { classifyFiles, declaredFiles, detectProject, parseComposeName, parseEnvSpec, parseEnvSpecs } from '../src/core/discover.js';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'cm-discover-'));
@@ -151,5 +151,54 @@ describe('environment names stay distinct', () => {
     const d = await detectProject(dir);
     expect(d.kind).toBe('base+override');
     expect(d.environments.map((e) => e.name)).toEqual(['default', 'dev']);
+  });
+});
+
+describe('file lists named in a header comment (shared layers)', () => {
+  it('declaredFiles reads the first docker compose command with -f flags that ends with the file', () => {
+    const text = '# Use with: docker compose -f docker-compose.yml -f docker-compose.deploy.yml -f docker-compose.prod.yml\nservices: {}\n';
+    expect(declaredFiles(text, 'docker-compose.prod.yml')).toEqual(['docker-compose.yml', 'docker-compose.deploy.yml', 'docker-compose.prod.yml']);
+    expect(declaredFiles(text, 'docker-compose.staging.yml')).toBeUndefined();
+    expect(declaredFiles('# run: docker-compose --file=a.yml --file ./b.yml up\nx: 1\n', 'b.yml')).toEqual(['a.yml', 'b.yml']);
+    // only the header: a command further down is not a declaration, nor one naming other directories
+    expect(declaredFiles('services: {}\n# docker compose -f a.yml -f b.yml\n', 'b.yml')).toBeUndefined();
+    expect(declaredFiles('# docker compose -f ../a.yml -f b.yml\n', 'b.yml')).toBeUndefined();
+  });
+
+  it('a layer named by the overrides is not an environment; its members load it', async () => {
+    const dir = project({
+      'docker-compose.yml': 'services:\n  web:\n    image: web:1\n    environment:\n      A: "1"\n',
+      'docker-compose.override.yml': 'services:\n  web:\n    ports:\n      - "8080:80"\n',
+      'docker-compose.deploy.yml': '# Shared by prod and staging\nservices:\n  web:\n    restart: always\n    image: web:1.4\n',
+      'docker-compose.prod.yml':
+        '# Use with: docker compose -f docker-compose.yml -f docker-compose.deploy.yml -f docker-compose.prod.yml\nservices:\n  web:\n    environment:\n      A: "3"\n',
+      'docker-compose.staging.yml':
+        '# Use with: docker compose -f docker-compose.yml -f docker-compose.deploy.yml -f docker-compose.staging.yml\nservices:\n  web:\n    environment:\n      A: "2"\n',
+    });
+    const d = await detectProject(dir);
+    expect(d.kind).toBe('base+override');
+    expect(d.environments.map((e) => [e.name, e.files.map((f) => path.basename(f))])).toEqual([
+      ['dev', ['docker-compose.yml', 'docker-compose.override.yml']],
+      ['prod', ['docker-compose.yml', 'docker-compose.deploy.yml', 'docker-compose.prod.yml']],
+      ['staging', ['docker-compose.yml', 'docker-compose.deploy.yml', 'docker-compose.staging.yml']],
+    ]);
+    expect(d.notes.join('\n')).toContain('docker-compose.deploy.yml is a shared layer');
+  });
+
+  it('a declaration naming a file that is not there is ignored', () => {
+    const r = classifyFiles([
+      { name: 'compose.yaml', role: 'default', family: 'compose', ext: '.yaml', model: { services: { web: { image: 'web:1', environment: { A: '1' } } } } },
+      {
+        name: 'compose.prod.yaml',
+        role: 'env',
+        family: 'compose',
+        ext: '.yaml',
+        env: 'prod',
+        model: { services: { web: { environment: { A: '2' } } } },
+        declared: ['compose.yaml', 'compose.missing.yaml', 'compose.prod.yaml'],
+      },
+    ]);
+    expect(r.environments.map((e) => e.files)).toContainEqual(['compose.yaml', 'compose.prod.yaml']);
+    expect(r.environments.flatMap((e) => e.files)).not.toContain('compose.missing.yaml');
   });
 });

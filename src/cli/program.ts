@@ -72,14 +72,30 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
       ]),
     )
     .option('--base <file>', 'name of the shared base file to write')
+    .option('--name <ENV=FILE>', "write an environment's override to FILE, relative to dir (repeat for each)", collect)
+    .option(
+      '--layer <NAME=ENV,ENV...>',
+      'a shared layer <base>.NAME.yml for these environments, loaded between the base and their own file (repeat)',
+      collect,
+    )
+    .option('--no-layers', 'do not look for shared layers (only --layer ones)')
+    .option('--no-profiles', 'never keep a service in the base for environments that lack it (disabled there by a profile)')
     .option('--allow-reset', 'use !reset / !override (Compose >= 2.24.4) where that makes overrides smaller')
+    .option('--min-saving <percent>', 'extract only when that removes at least this share of the lines (default 5)')
     .option('--no-update-refs', 'leave scripts, Makefiles, CI, docs, .env, devcontainer and JS/TS naming the old file lists as they are')
     .option('--dry-run', 'print the diff of what would be written, write nothing')
     .option('--check', 'write nothing; exit 1 if a migration is possible (for CI)')
     .option('--json', 'print a machine-readable report')
     .addHelpText(
       'after',
-      wrapped('\nExamples:\n  composemod extract --dry-run\n  composemod extract deploy --env dev=compose.yml --env prod=compose.prod.yml\n\nExit codes: 0 done (or nothing to do), 1 --check found a migration, 2 invalid input or verification failed (nothing written).'),
+      wrapped(
+        '\nExamples:\n  composemod extract --dry-run\n  composemod extract deploy --env dev=compose.yml --env prod=compose.prod.yml\n' +
+          '  composemod extract --layer deploy=staging,prod --name prod=compose.production.yml\n\n' +
+          "The base is cut from whichever environment's file gives the fewest lines in all. A service some " +
+          'environments lack can stay in the base, disabled in theirs by `profiles: [disabled]`: `config` and ' +
+          '`up` are unchanged, but `docker compose run <service>` (or --profile) can still start it there.\n\n' +
+          'Exit codes: 0 done (or nothing to do), 1 --check found a migration, 2 invalid input or verification failed (nothing written).',
+      ),
     )
     .action(async (dir: string, opts: Record<string, unknown>, cmd: Command) => {
       const { extractCommand } = await import('./commands/extract.js');

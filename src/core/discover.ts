@@ -26,6 +26,10 @@
  *     less than half of the default file's values) or is unclear is a layer too.
  *   - Anything in between is ambiguous, and so is a mix of full and override-like files:
  *     `detectProject` then throws a ComposemodError that asks for `--env`.
+ * An env file whose header comment names its file list (`# Use with: docker compose -f
+ * docker-compose.yml -f docker-compose.deploy.yml -f docker-compose.prod.yml`, see
+ * `declaredFiles`) is an override with that list; the files in the middle are shared layers,
+ * not environments.
  * In a base+override layout without an auto-loaded override file, the base alone counts as an
  * environment (plain `docker compose` runs it) unless one of the layers is the dev one
  * (`docker-compose.dev.yml`): then dev is `-f base -f dev` and nobody runs the base alone.
@@ -129,6 +133,32 @@ export function isDevName(name: string): boolean {
 export interface ClassifyInput extends NamedFile {
   /** The file's raw model (toModel). */
   model: unknown;
+  /**
+   * The file list its header comment names for it (`# Use with: docker compose -f a.yml -f
+   * b.yml -f this.yml`, see `declaredFiles`): base names, this file last.
+   */
+  declared?: string[];
+}
+
+/**
+ * The file list a compose file's header comment gives for running it: the first
+ * `docker compose` / `docker-compose` / `podman-compose` command with `-f` / `--file` flags
+ * in the comment lines at the top of the file, when its last file is this one (`self`) and
+ * every file is in the same directory. `extract` writes such a line into the overrides that
+ * load a shared layer; any project may write one.
+ */
+export function declaredFiles(text: string, self: string): string[] | undefined {
+  for (const raw of text.replace(/^\uFEFF/, '').split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line === '---') continue;
+    if (!line.startsWith('#')) break;
+    const m = /(?:docker[ -]compose|podman-compose)((?:\s+(?:-f|--file)(?:\s+|=)\S+)+)/.exec(line);
+    if (!m) continue;
+    const files = [...m[1].matchAll(/(?:-f|--file)(?:\s+|=)(\S+)/g)].map((x) => x[1].replace(/^\.\//, ''));
+    if (files.length < 2 || files[files.length - 1] !== self || files.some((f) => f.includes('/'))) continue;
+    return files;
+  }
+  return undefined;
 }
 
 /** `strong`: a full file that repeats at least half of the default file's values. */
@@ -155,8 +185,26 @@ function settle<T extends { v: Verdict }>(verdicts: T[], layered: boolean): T[] 
 export function classifyFiles(files: readonly ClassifyInput[]): Omit<Discovery, 'family' | 'ext'> & { ambiguous?: string } {
   const def = files.find((f) => f.role === 'default');
   const ovr = files.find((f) => f.role === 'override');
-  const envs = files.filter((f) => f.role === 'env').sort((a, b) => a.name.localeCompare(b.name));
   const notes: string[] = [];
+  // Files whose header names their file list: the default file, shared layers, themselves.
+  // The layers they name are not environments.
+  const envFiles = new Set(files.filter((f) => f.role === 'env').map((f) => f.name));
+  const declared = new Map<string, string[]>();
+  for (const f of files) {
+    const d = f.declared;
+    if (f.role !== 'env' || !d || !def || d[0] !== def.name || !d.slice(1, -1).every((x) => envFiles.has(x) && x !== f.name)) continue;
+    declared.set(f.name, d);
+  }
+  const layerNames = new Set([...declared.values()].flatMap((d) => d.slice(1, -1)));
+  for (const l of layerNames) declared.delete(l);
+  const envs = files
+    .filter((f) => f.role === 'env' && !layerNames.has(f.name))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  if (layerNames.size)
+    notes.push(`${[...layerNames].sort().join(', ')} ${layerNames.size > 1 ? 'are shared layers' : 'is a shared layer'} (named in the header of ${[...declared.keys()].sort().join(', ')})`);
+  const filesOf = (e: ClassifyInput): string[] => declared.get(e.name) ?? [def!.name, e.name];
+  const verdictOf = (e: ClassifyInput): Verdict =>
+    declared.has(e.name) ? { kind: 'override', why: `its header runs it as ${declared.get(e.name)!.join(' + ')}` } : layerVerdict(e, def!);
   const base = { defaultFile: def?.name, overrideFile: ovr?.name };
   const refuse = (ambiguous: string) => ({ kind: 'none' as const, environments: [], notes, ...base, ambiguous });
   if (!def && !ovr && !envs.length) return { kind: 'none', environments: [], notes: ['no compose file found'], ...base };
@@ -164,7 +212,7 @@ export function classifyFiles(files: readonly ClassifyInput[]): Omit<Discovery, 
   if (ovr) {
     if (!def) return refuse(`${ovr.name} has no default file to override`);
     const verdicts = settle(
-      envs.map((e) => ({ e, v: layerVerdict(e, def) })),
+      envs.map((e) => ({ e, v: verdictOf(e) })),
       true,
     );
     const full = verdicts.filter((x) => x.v.kind !== 'override');
@@ -177,7 +225,7 @@ export function classifyFiles(files: readonly ClassifyInput[]): Omit<Discovery, 
       kind: 'base+override',
       environments: [
         { name: defaultEnvName(envs), files: [def.name, ovr.name] },
-        ...envs.map((e) => ({ name: e.env!, files: [def.name, e.name] })),
+        ...envs.map((e) => ({ name: e.env!, files: filesOf(e) })),
       ],
       notes,
       ...base,
@@ -201,7 +249,7 @@ export function classifyFiles(files: readonly ClassifyInput[]): Omit<Discovery, 
     return { kind: 'single', environments: [{ name: defaultEnvName(envs), files: [def.name] }], notes, ...base };
   }
 
-  const judged = envs.map((e) => ({ e, v: layerVerdict(e, def) }));
+  const judged = envs.map((e) => ({ e, v: verdictOf(e) }));
   const verdicts = settle(
     judged,
     judged.some((x) => x.v.kind === 'override'),
@@ -223,7 +271,7 @@ export function classifyFiles(files: readonly ClassifyInput[]): Omit<Discovery, 
       kind: 'base+override',
       environments: [
         ...(devLayer ? [] : [{ name: defaultEnvName(envs), files: [def.name] }]),
-        ...envs.map((e) => ({ name: e.env!, files: [def.name, e.name] })),
+        ...envs.map((e) => ({ name: e.env!, files: filesOf(e) })),
       ],
       notes,
       ...base,
@@ -387,7 +435,7 @@ export async function detectProject(dir: string): Promise<Discovery> {
   for (const n of named) {
     const src = await loadSource(path.join(dir, n.name));
     sources.set(src.path, src);
-    inputs.push({ ...n, model: toModel(src.doc, src.path) });
+    inputs.push({ ...n, model: toModel(src.doc, src.path), declared: declaredFiles(src.text, n.name) });
   }
   const result = classifyFiles(inputs);
   const def = named.find((n) => n.role === 'default');

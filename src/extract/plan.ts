@@ -46,14 +46,16 @@ export type ResetAs = 'null' | 'seq' | 'map';
 /**
  * What to keep of a raw value: all of it, some keys of a mapping, some items of a list; or,
  * in an override only: `reset` (the key is absent: write `key: !reset <as>`), `override`
- * (keep all of it, tagged `!override`).
+ * (keep all of it, tagged `!override`), `disable` (a service the environment lacks: write
+ * `name: {profiles: [<marker>]}`, so it is never started without that profile).
  */
 export type Keep =
   | true
   | { kind: 'map'; keys: Map<string, Keep> }
   | { kind: 'seq'; items: Set<number> }
   | { kind: 'reset'; as: ResetAs }
-  | { kind: 'override' };
+  | { kind: 'override' }
+  | { kind: 'disable' };
 
 export interface PlanInput {
   /** Raw model of each environment (toModel of its single file). */
@@ -79,6 +81,20 @@ export interface PlanInput {
    * there)? Asked of the merge engine; default: only for scalars.
    */
   replaces?: (path: (string | number)[], base: unknown, value: unknown) => boolean;
+  /**
+   * Services some environments lack may live in the base when each of those environments
+   * disables them with `profiles: [<marker>]` (where that makes the files shorter and no
+   * environment gives the service profiles of its own). Top-level volumes, networks,
+   * secrets and configs an environment lacks may then live in the base too, where that
+   * environment does not reference them (Compose drops unused resources).
+   */
+  disable?: boolean;
+  /**
+   * What each environment's services reference: `volumes/<name>`, `networks/<name>` (a
+   * service without networks references `networks/default`), `secrets/<name>`,
+   * `configs/<name>`, `models/<name>`. Needed with `disable`.
+   */
+  references?: Set<string>[];
 }
 
 export interface Plan {
@@ -119,7 +135,8 @@ export function ruleFor(path: P): Rule {
   const [top, , attr, ...rest] = path.map(String);
   if (top === 'services') {
     if (path.length <= 2) return 'deep';
-    if (attr.startsWith('x-') || ATOMIC_SERVICE.has(attr)) return 'atomic';
+    // (inside a logging block that splits, see sameDriver, options merge per key)
+    if (attr.startsWith('x-') || (ATOMIC_SERVICE.has(attr) && !(attr === 'logging' && path.length > 3))) return 'atomic';
     if (path.length === 3) {
       if (KEYMERGE.has(attr)) return 'keymerge';
       if (attr === 'networks') return 'namemap';
@@ -138,6 +155,61 @@ export function ruleFor(path: P): Rule {
   if (RESOURCES.has(top)) return path.length === 1 ? 'deep' : 'atomic';
   // version, name, include, x-*: all or nothing
   return 'atomic';
+}
+
+/**
+ * Can loading this value fail on its own? Compose interpolates every file before merging, so
+ * `${VAR:?message}` / `${VAR?message}` (and a malformed `${`) fail even where a later file
+ * overrides the value or a profile disables its service. Such values go to a shared file only
+ * when every environment that loads it keeps them.
+ */
+export function fragile(v: unknown): boolean {
+  if (typeof v === 'string') {
+    if (!v.includes('${')) return false;
+    const re = /\$(\$|\{([^}]*)\}?)/g;
+    for (let m = re.exec(v); m; m = re.exec(v)) {
+      if (m[1] === '$') continue;
+      if (!m[0].endsWith('}')) return true;
+      if (/^[A-Za-z_][A-Za-z0-9_]*:?\?/.test(m[2])) return true;
+    }
+    return false;
+  }
+  if (Array.isArray(v)) return v.some(fragile);
+  if (v && typeof v === 'object') return Object.keys(v).some(fragile) || Object.values(v).some(fragile);
+  return false;
+}
+
+/** Lines of a `name:` + `profiles: [marker]` stub. */
+const DISABLE_LINES = 2;
+
+/**
+ * Estimated lines a value takes in block style below its key (0 for a scalar on the key's
+ * line). An estimate for choices inside the planner; files are measured once written.
+ */
+export function linesOf(v: unknown): number {
+  if (Array.isArray(v)) return v.reduce<number>((n, item) => n + Math.max(1, linesOf(item)), 0);
+  if (isObj(v)) return Object.values(v).reduce<number>((n, x) => n + 1 + linesOf(x), 0);
+  return 0;
+}
+
+/** Estimated lines of what `keep` keeps of `v`, below its key. */
+export function keptLines(v: unknown, keep: Keep): number {
+  if (keep === true || keep.kind === 'override') return linesOf(v);
+  if (keep.kind === 'reset') return 0;
+  if (keep.kind === 'disable') return DISABLE_LINES - 1;
+  if (keep.kind === 'seq') return Array.isArray(v) ? [...keep.items].reduce((n, i) => n + Math.max(1, linesOf(v[i])), 0) : 0;
+  let n = 0;
+  for (const [k, sub] of keep.keys) {
+    const x = isObj(v) ? v[k] : undefined;
+    n += 1 + (x === undefined ? keptLines(null, sub) : keptLines(x, sub));
+  }
+  return n;
+}
+
+/** Logging blocks that all name the same driver (a block without one merges like any). */
+function sameDriver(vals: unknown[]): boolean {
+  if (!vals.every((v) => isObj(v) && typeof v.driver === 'string' && (v.options === undefined || isObj(v.options)))) return false;
+  return new Set(vals.map((v) => (v as Record<string, unknown>).driver)).size === 1;
 }
 
 const resetAs = (v: unknown): ResetAs => (Array.isArray(v) ? 'seq' : isObj(v) ? 'map' : 'null');
@@ -178,27 +250,72 @@ export function planExtract(input: PlanInput): Plan {
    */
   const express = (i: number, path: P, base: unknown, v: unknown): Keep | null => {
     if (replaces(path, base, v)) return true;
-    if (taggable(i, path, v)) return { kind: 'override' };
+    if (reset && taggable(i, path, v)) return { kind: 'override' };
     return null;
   };
 
+  /**
+   * All or nothing: the base holds the base environment's value when at least one other
+   * environment has the same, and every other one can say its own value on top of it
+   * (a replaced value, such as a scalar or a command; `!override` with allowReset).
+   */
   function atomic(path: P, vals: Val[]): Plan {
     if (allEqual(path, vals)) return { base: true, overrides: vals.map(() => null) };
-    if (reset) {
-      const g = group(path, vals);
-      if (g.size >= 2) {
-        const overrides: (Keep | null)[] = vals.map((v, i) => (takes(v) && !g.has(i) ? express(i, path, vals[b], v) : null));
-        if (overrides.every((o, i) => o !== null || !takes(vals[i]) || g.has(i))) return { base: true, overrides };
-      }
+    const g = group(path, vals);
+    if (g.size >= (reset ? 2 : 1) && !fragile(vals[b])) {
+      const overrides: (Keep | null)[] = vals.map((v, i) => (takes(v) && !g.has(i) ? express(i, path, vals[b], v) : null));
+      if (overrides.every((o, i) => o !== null || !takes(vals[i]) || g.has(i))) return { base: true, overrides };
     }
     return nothing(vals);
   }
 
+  /** Does environment i reference the top-level resource at `path` (`['volumes', 'data']`)? */
+  const references = (i: number, path: P): boolean =>
+    !input.references || input.references[i].has(`${String(path[0])}/${String(path[1])}`);
+  /** The services every environment gives profiles of its own (they cannot be disabled by a marker). */
+  const profiled = new Set(
+    input.models.flatMap((m) => {
+      const svcs = isObj(m.services) ? m.services : {};
+      return Object.entries(svcs).flatMap(([name, svc]) => (isObj(svc) && svc.profiles !== undefined ? [name] : []));
+    }),
+  );
+
+  /**
+   * A service some environments lack, in the base: they disable it with a profile stub.
+   * Only where the estimated lines go down.
+   */
+  function disabled(path: P, vals: Val[], absent: number[]): Plan | null {
+    const sub = split(
+      path,
+      vals.map((v) => (v === ABSENT ? SKIP : v)),
+    );
+    if (!sub.base) return null;
+    const present = vals.flatMap((v, i) => (takes(v) && v !== ABSENT ? [i] : []));
+    const without = present.reduce((n, i) => n + 1 + linesOf(vals[i]), 0);
+    const withStub =
+      1 +
+      keptLines(vals[b], sub.base) +
+      present.reduce((n, i) => n + (sub.overrides[i] ? 1 + keptLines(vals[i], sub.overrides[i]!) : 0), 0) +
+      DISABLE_LINES * absent.length;
+    if (withStub >= without) return null;
+    for (const i of absent) sub.overrides[i] = { kind: 'disable' };
+    return sub;
+  }
+
   function split(path: P, vals: Val[]): Plan {
+    // a top-level volumes/networks/... section an environment lacks: its entries may still be
+    // shared with it where it does not use them (see below)
+    if (input.disable && path.length === 1 && RESOURCES.has(String(path[0])) && vals.some((v) => v === ABSENT) && vals[b] !== ABSENT) {
+      const sub = splitMap(
+        path,
+        vals.map((v) => (v === ABSENT ? {} : v)),
+      );
+      if (sub.base) return sub;
+    }
     const absent = vals.flatMap((v, i) => (v === ABSENT ? [i] : []));
     if (absent.length) {
       const present = vals.filter((v) => takes(v) && v !== ABSENT).length;
-      if (reset && vals[b] !== ABSENT && present >= 2 && present > absent.length && typeof path[path.length - 1] === 'string') {
+      if (reset && vals[b] !== ABSENT && present >= 2 && present > absent.length && typeof path[path.length - 1] === 'string' && !fragile(vals[b])) {
         const sub = split(
           path,
           vals.map((v) => (v === ABSENT ? SKIP : v)),
@@ -208,12 +325,35 @@ export function planExtract(input: PlanInput): Plan {
           return sub;
         }
       }
+      if (input.disable && vals[b] !== ABSENT && present >= 2 && path.length === 2 && !fragile(vals[b])) {
+        // a service the others lack: disabled by a profile where they are
+        if (path[0] === 'services' && !profiled.has(String(path[1]))) {
+          const sub = disabled(path, vals, absent);
+          if (sub) return sub;
+        }
+        // a volume, network, secret or config the others neither declare nor use: Compose
+        // drops unused resources, so the base may declare it for them
+        if (
+          RESOURCES.has(String(path[0])) &&
+          !(path[0] === 'networks' && path[1] === 'default') &&
+          absent.every((i) => !references(i, path))
+        ) {
+          const sub = split(
+            path,
+            vals.map((v) => (v === ABSENT ? SKIP : v)),
+          );
+          if (sub.base) return sub;
+        }
+      }
       return nothing(vals);
     }
     if (isAtomicAt(path)) return atomic(path, vals);
     let rule = ruleFor(path);
-    if (rule === 'atomic') return atomic(path, vals);
     const live = vals.filter(takes);
+    // logging with one driver everywhere merges its options per key (another driver replaces
+    // the whole block): then it splits like a mapping
+    if (rule === 'atomic' && path.length === 3 && path[0] === 'services' && path[2] === 'logging' && sameDriver(live)) rule = 'deep';
+    if (rule === 'atomic') return atomic(path, vals);
     if (rule === 'default' && path.length === 3 && path[0] === 'services' && path[2] === 'build') {
       const short = vals.map((v) => typeof v === 'string');
       if (short.some(Boolean) && live.every((v) => typeof v === 'string' || isObj(v)) && live.some(isObj))
@@ -307,7 +447,7 @@ export function planExtract(input: PlanInput): Plan {
     // with !override: the base environment's whole list, for its group
     const g = group(path, vals);
     let grouped: Plan | null = null;
-    if (g.size >= 2) {
+    if (g.size >= 2 && !fragile(vals[b])) {
       const baseKeys = keys[b]!;
       const overrides = lists.map((l, i): Keep | null | undefined => {
         if (!l || g.has(i)) return null;
@@ -345,10 +485,10 @@ export function planExtract(input: PlanInput): Plan {
         shared.add(e.key);
         continue;
       }
-      if (!reset) continue;
+      if (fragile((vals[b] as Record<string | number, unknown>)[e.ref])) continue;
       const same = found.filter((f) => f.x && f.x.canon === e.canon).length + 1;
       const missing = found.filter((f) => !f.x);
-      if (same < 2 || same <= missing.length) continue;
+      if (same < (reset ? 2 : 1) || same <= missing.length || (!reset && missing.length)) continue;
       // a per-key !reset needs a mapping on both sides (list-form keymerge bases ignore it)
       if (missing.length && ((rule === 'keymerge' && !mapForm(b)) || missing.some((f) => !mapForm(f.i)))) continue;
       const marks = new Map<number, Keep>();
@@ -363,7 +503,7 @@ export function planExtract(input: PlanInput): Plan {
         const ev = entryOf(f.i, f.x.ref);
         const how = replaces(entryPath, entryOf(b, e.ref), ev)
           ? true
-          : mapForm(f.i) && taggable(f.i, entryPath, ev)
+          : reset && mapForm(f.i) && taggable(f.i, entryPath, ev)
             ? ({ kind: 'override' } as const)
             : null;
         if (how === null) ok = false;

@@ -60,24 +60,39 @@ function stopPaths(src: ComposeSource, flowStops: boolean): Set<string> {
   return out;
 }
 
+/** A source cut down by the Editor: its checked text and its edits (offsets into `src.text`). */
+export interface Cut {
+  src: ComposeSource;
+  /** The file content after the Editor's edits (BOM restored), re-parsed and checked. */
+  text: string;
+  edits: TextEdit[];
+}
+
+const documents = new WeakMap<Cut, unknown>();
+/** The cut's document as plain values (`toJS`), parsed once. */
+function documentOf(cut: Cut): unknown {
+  if (!documents.has(cut)) documents.set(cut, parseSource(cut.text, cut.src.path).doc.toJS());
+  return documents.get(cut);
+}
+
 /**
  * Deletes from `src` everything `keep` does not keep (`model` is the source's raw model,
- * walked alongside), writes the keep tree's `!reset` / `!override` marks, and applies `extra`
- * edits (comment insertions, offsets into `src.text`); returns the file content (BOM restored).
- * Deleting an entry removes its attached comments too.
+ * walked alongside) and writes the keep tree's `!reset` / `!override` marks and profile
+ * stubs. Deleting an entry removes its attached comments too.
  *
  * One Editor does it all, so its model check covers every deletion: aliases (`key: *a`) are
  * deleted first, then entries that define an anchor (the Editor accepts deleting an anchored
  * node once every alias of it is deleted).
  */
-export function deleteUnkept(src: ComposeSource, model: unknown, keep: Keep, extra: readonly TextEdit[] = []): string {
+export function cutSource(src: ComposeSource, model: unknown, keep: Keep, opts: { marker?: string } = {}): Cut {
+
   const ed = new Editor(src);
   const anchored: Path[] = [];
   /** Paths deleted or meant to be deleted (anchored entries included). */
   const deleted: Path[] = [];
   const marks: (() => void)[] = [];
   const walk = (value: unknown, k: Keep, path: Path): void => {
-    if (k === true || k.kind === 'reset') return;
+    if (k === true || k.kind === 'reset' || k.kind === 'disable') return;
     if (k.kind === 'override') {
       marks.push(() => ed.setTag(path, '!override'));
       return;
@@ -86,7 +101,7 @@ export function deleteUnkept(src: ComposeSource, model: unknown, keep: Keep, ext
       if (!isObj(value)) return;
       for (const key of Object.keys(value)) {
         const sub = k.keys.get(key);
-        if (sub !== undefined && sub !== null && !(typeof sub === 'object' && sub.kind === 'reset')) {
+        if (sub !== undefined && sub !== null && !(typeof sub === 'object' && (sub.kind === 'reset' || sub.kind === 'disable'))) {
           walk(value[key], sub, [...path, key]);
           continue;
         }
@@ -97,15 +112,20 @@ export function deleteUnkept(src: ComposeSource, model: unknown, keep: Keep, ext
         deleted.push(at);
       }
       for (const [key, sub] of k.keys) {
+        const mapPath = path;
         if (typeof sub === 'object' && sub.kind === 'reset') {
-          const mapPath = path;
           marks.push(() => ed.insertPair(mapPath, key, RESET_VALUE[sub.as], { tag: '!reset' }));
+        } else if (typeof sub === 'object' && sub.kind === 'disable') {
+          if (!opts.marker) throw new ComposemodError('internal: a disabled service needs a profile name', { file: src.path });
+          const marker = opts.marker;
+          marks.push(() => ed.setIn([...mapPath, key], { profiles: [marker] }));
         }
       }
     } else {
       if (!Array.isArray(value)) return;
+      const items = k.items;
       value.forEach((_, i) => {
-        if (!k.items.has(i)) {
+        if (!items.has(i)) {
           ed.deleteItem([...path, i]);
           deleted.push([...path, i]);
         }
@@ -134,15 +154,48 @@ export function deleteUnkept(src: ComposeSource, model: unknown, keep: Keep, ext
     pending = failed;
   }
   for (const m of marks) m();
-  const checked = ed.apply();
-  if (!extra.length) return checked;
-  const text = (src.format.bom ? '\uFEFF' : '') + applyEdits(src.text, [...ed.edits(), ...extra]);
+  const text = ed.apply();
+  const edits = ed.edits();
+  return opts.marker && marks.length ? flowProfiles({ src, text, edits }, opts.marker) : { src, text, edits };
+}
+
+/**
+ * Profile stubs written as `profiles: [disabled]` (one line, as Compose's docs write them)
+ * rather than the emitter's block list; checked by re-parsing.
+ */
+function flowProfiles(cut: Cut, marker: string): Cut {
+  const esc = marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const block = new RegExp(`^([ \\t]*)profiles:(\\r?\\n)[ \\t]*- ((["']?)${esc}\\4)(\\r?\\n|$)`, 'gm');
+  let changed = false;
+  const edits = cut.edits.map((e) => {
+    const text = e.text.replace(block, (_m, indent: string, _eol: string, item: string, _q: string, end: string) => `${indent}profiles: [${item}]${end}`);
+    if (text !== e.text) changed = true;
+    return { ...e, text };
+  });
+  if (!changed) return cut;
+  const text = (cut.src.format.bom ? '\uFEFF' : '') + applyEdits(cut.src.text, edits);
+  const a = parseSource(text, cut.src.path);
+  if (a.doc.errors.length || !deepEqual(a.doc.toJS(), documentOf(cut))) return cut;
+  const next = { src: cut.src, text, edits };
+  documents.set(next, documentOf(cut));
+  return next;
+}
+
+/**
+ * The cut with more edits that must not change the document (comment lines removed or
+ * inserted); checked by re-parsing.
+ */
+export function withCommentEdits(cut: Cut, extra: readonly TextEdit[]): string {
+  if (!extra.length) return cut.text;
+  const { src } = cut;
+  const text = (src.format.bom ? '\uFEFF' : '') + applyEdits(src.text, [...cut.edits, ...extra]);
   const a = parseSource(text, src.path);
-  const b = parseSource(checked, src.path);
-  if (a.doc.errors.length || !deepEqual(a.doc.toJS(), b.doc.toJS()))
-    throw new ComposemodError('internal: inserting comments changed the document; nothing was written', { file: src.path });
+  if (a.doc.errors.length || !deepEqual(a.doc.toJS(), documentOf(cut)))
+    throw new ComposemodError('internal: moving comments changed the document; nothing was written', { file: src.path });
   return text;
 }
+
+
 
 const under = (p: Path, prefix: Path): boolean => prefix.length <= p.length && prefix.every((seg, i) => String(seg) === String(p[i]));
 
@@ -329,4 +382,126 @@ export function lineCount(text: string | null): number {
   if (!text) return 0;
   const n = (text.match(/\n/g) ?? []).length;
   return text.endsWith('\n') ? n : n + 1;
+}
+
+/**
+ * The file-header comment block: the comment lines (with blank lines among and after them)
+ * at the top of the document, before any content. `end` is the offset of the first content
+ * line; null when the file does not start with a comment.
+ */
+export function headerBlock(src: ComposeSource): { end: number; texts: string[] } | null {
+  const t = src.text;
+  let at = 0;
+  const texts: string[] = [];
+  while (at < t.length) {
+    const nl = t.indexOf('\n', at);
+    const lineEnd = nl < 0 ? t.length : nl + 1;
+    const line = t.slice(at, lineEnd).trim();
+    if (line.startsWith('#')) texts.push(line.slice(1).trim());
+    else if (line !== '') break;
+    at = lineEnd;
+  }
+  const nonEmpty = texts.filter((x) => x !== '');
+  return nonEmpty.length ? { end: at, texts: nonEmpty } : null;
+}
+
+/** Comment lines that belong together: a run of own-line comments, an inline comment, or the file header. */
+export interface CommentBlock {
+  /** Comment texts (after `#`, trimmed), in order. */
+  texts: string[];
+  /** Identity across files: the texts, one per line (and which occurrence of them in the file). */
+  key: string;
+  /** Offsets of the `#` of each line. */
+  offsets: number[];
+  /** Text to remove to drop the block (whole lines; for an inline comment, the spaces and the comment). */
+  range: [number, number];
+  /** Offset where one more blank line would go with the block (a blank line it sits between). */
+  blankAfter?: [number, number];
+  inline: boolean;
+  header: boolean;
+  /** The entry the block describes (the one on its line, else the next one). */
+  owner: Path;
+}
+
+const lineStartAt = (t: string, o: number): number => t.lastIndexOf('\n', o - 1) + 1;
+const lineEndAt = (t: string, o: number): number => {
+  const nl = t.indexOf('\n', o);
+  return nl < 0 ? t.length : nl + 1;
+};
+const blankLine = (t: string, start: number): boolean => start < t.length && /^[ \t]*\r?\n/.test(t.slice(start, lineEndAt(t, start)));
+
+/** The comment blocks of a source, in order. */
+export function commentBlocks(src: ComposeSource): CommentBlock[] {
+  const t = src.text;
+  const header = headerBlock(src);
+  const out: CommentBlock[] = [];
+  let run: CommentLine[] = [];
+  const flush = () => {
+    if (!run.length) return;
+    const start = lineStartAt(t, run[0].offset);
+    const end = lineEndAt(t, run[run.length - 1].offset);
+    const prevBlank = start === 0 || blankLine(t, lineStartAt(t, start - 1));
+    const block: CommentBlock = {
+      texts: run.map((c) => c.text),
+      key: run.map((c) => c.text).join('\n'),
+      offsets: run.map((c) => c.offset),
+      range: [start, end],
+      inline: false,
+      header: false,
+      owner: commentOwner(src, run[0].offset),
+    };
+    if (prevBlank && blankLine(t, end)) block.blankAfter = [end, lineEndAt(t, end)];
+    out.push(block);
+    run = [];
+  };
+  const all = comments(t);
+  if (header) {
+    const inHeader = all.filter((c) => c.offset < header.end);
+    out.push({
+      texts: inHeader.map((c) => c.text),
+      key: inHeader.map((c) => c.text).join('\n'),
+      offsets: inHeader.map((c) => c.offset),
+      range: [0, header.end],
+      inline: false,
+      header: true,
+      owner: [],
+    });
+  }
+  for (const c of all) {
+    if (header && c.offset < header.end) continue;
+    if (!c.ownLine) {
+      flush();
+      let from = c.offset;
+      while (from > 0 && (t[from - 1] === ' ' || t[from - 1] === '\t')) from--;
+      const eol = t.indexOf('\n', c.offset);
+      let to = eol < 0 ? t.length : eol;
+      if (to > c.offset && t[to - 1] === '\r') to--;
+      out.push({ texts: [c.text], key: c.text, offsets: [c.offset], range: [from, to], inline: true, header: false, owner: commentOwner(src, c.offset) });
+      continue;
+    }
+    if (run.length && lineStartAt(t, c.offset) !== lineEndAt(t, run[run.length - 1].offset)) flush();
+    run.push(c);
+  }
+  flush();
+  // the same text twice in one file: the first, second, ... occurrence are different blocks
+  const seen = new Map<string, number>();
+  for (const bl of out) {
+    const n = seen.get(bl.key) ?? 0;
+    seen.set(bl.key, n + 1);
+    if (n) bl.key = `${bl.key}\n#${n}`;
+  }
+  return out;
+}
+
+/** Does the cut keep the block (no deletion covers its lines)? */
+export function blockKept(cut: Cut, block: CommentBlock): boolean {
+  return !cut.edits.some((e) => e.end > e.start && block.offsets.some((o) => o >= e.start && o < e.end));
+}
+
+/** An edit that removes the block from the cut's text (with a blank line it sat between, when that does not touch another edit). */
+export function blockRemoval(cut: Cut, block: CommentBlock): TextEdit {
+  const overlaps = (r: [number, number]) => cut.edits.some((e) => e.start < r[1] && r[0] < e.end);
+  const [start, end] = block.range;
+  if (block.blankAfter && !overlaps(block.blankAfter)) return { start, end: block.blankAfter[1], text: '' };
+  return { start, end, text: '' };
 }

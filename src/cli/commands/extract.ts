@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ComposemodError } from '../../core/errors.js';
@@ -6,7 +7,7 @@ import { writeChanges } from '../../core/save.js';
 import { loadSource, type ComposeSource } from '../../core/source.js';
 import { resolveExtendsFile } from '../../core/project.js';
 import { detectProject, parseComposeName, parseEnvSpecs, type Environment, type Family } from '../../core/discover.js';
-import { extract, type ExtractResult, type Layout } from '../../extract/extract.js';
+import { extract, type ExtractResult, type LayerSpec, type Layout } from '../../extract/extract.js';
 import { jsonReport, summaryText } from '../../extract/report.js';
 import { useColor, type Io } from '../output.js';
 
@@ -18,6 +19,16 @@ export interface ExtractOptions {
   layout?: Layout;
   /** Path of the base file. */
   base?: string;
+  /** `ENV=FILE`, repeatable: the file an environment's override is written to. */
+  name?: string[];
+  /** `NAME=ENV,ENV...`, repeatable: a shared layer for a group of environments. */
+  layer?: string[];
+  /** false (`--no-layers`): no shared layers unless named with --layer. */
+  layers?: boolean;
+  /** false (`--no-profiles`): never disable a service with a profile. */
+  profiles?: boolean;
+  /** `--min-saving <percent>`: extract only when it removes at least this share of the lines. */
+  minSaving?: string | number;
   allowReset?: boolean;
   /** false with --no-update-refs: leave scripts, CI, docs… naming the old file lists alone. */
   updateRefs?: boolean;
@@ -58,7 +69,7 @@ export async function extractCommand(io: Io, opts: ExtractOptions): Promise<numb
           : project.kind === 'single'
             ? 'a single environment: nothing to share'
             : `no compose files in ${rel(io, dir)} (looked for compose.yaml, docker-compose.yml, compose.<env>.yaml, ...)`;
-      return finish(io, opts, { status: 'nothing-to-do', reason, environments: [], changes: [], linesBefore: 0, linesAfter: 0, notes: [] }, detected);
+      return finish(io, opts, { status: 'nothing-to-do', reason, environments: [], layers: [], changes: [], linesBefore: 0, linesAfter: 0, notes: [], warnings: [] }, detected);
     }
     environments = project.environments;
     loaded = project.sources;
@@ -68,15 +79,22 @@ export async function extractCommand(io: Io, opts: ExtractOptions): Promise<numb
   const sources = new Map<string, ComposeSource>();
   // files detection already parsed are not read again
   for (const e of environments) for (const f of e.files) if (!sources.has(f)) sources.set(f, loaded?.get(f) ?? (await loadSource(f)));
+  const projectDir = opts.env?.length ? commonDir(environments, dir) : dir;
   const result = extract({
-    dir: opts.env?.length ? commonDir(environments, dir) : dir,
+    dir: projectDir,
     environments,
     sources,
     family,
     ext,
     layout: opts.layout,
     base: opts.base ? path.resolve(io.cwd, opts.base) : undefined,
+    names: parseNames(opts.name ?? [], projectDir),
+    layers: (opts.layer ?? []).map(parseLayer),
+    autoLayers: opts.layers !== false,
+    profiles: opts.profiles !== false,
+    minSaving: parseMinSaving(opts.minSaving),
     exists: existsSync,
+    ignored: (file) => gitIgnored(file),
     resolveExtendsFile,
     allowReset: opts.allowReset,
   });
@@ -106,6 +124,56 @@ async function finish(io: Io, opts: ExtractOptions, result: ExtractResult, detec
 
 function rel(io: Io, p: string): string {
   return path.relative(io.cwd, p).split(path.sep).join('/') || p;
+}
+
+/** `--name ENV=FILE`: files relative to the project directory. */
+function parseNames(specs: string[], dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const env = eq > 0 ? spec.slice(0, eq).trim() : '';
+    const file = eq > 0 ? spec.slice(eq + 1).trim() : '';
+    if (!env || !file || !/\.ya?ml$/.test(file))
+      throw new ComposemodError(`invalid --name "${spec}": expected ENV=FILE with a .yml or .yaml file (e.g. prod=compose.production.yaml)`);
+    if (out.has(env)) throw new ComposemodError(`--name ${env} is given twice`);
+    out.set(env, path.resolve(dir, file));
+  }
+  return out;
+}
+
+/** `--min-saving 5` (percent of the lines) -> 0.05. */
+function parseMinSaving(value: string | number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'number' ? value : Number(String(value).replace(/%$/, ''));
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new ComposemodError(`invalid --min-saving "${value}": a percentage from 0 to 100`);
+  return n / 100;
+}
+
+/** `--layer NAME=ENV,ENV...`. */
+function parseLayer(spec: string): LayerSpec {
+  const eq = spec.indexOf('=');
+  const name = eq > 0 ? spec.slice(0, eq).trim() : '';
+  const envs = eq > 0 ? spec.slice(eq + 1).split(',').map((e) => e.trim()).filter(Boolean) : [];
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) || envs.length < 2)
+    throw new ComposemodError(`invalid --layer "${spec}": expected NAME=ENV,ENV[,ENV...] (e.g. deploy=staging,prod)`);
+  return { name, envs };
+}
+
+/**
+ * Would git ignore this file (`git check-ignore`)? False outside a git work tree or without
+ * git: nothing to warn about then.
+ */
+export function gitIgnored(file: string): boolean {
+  try {
+    execFileSync('git', ['check-ignore', '-q', '--', path.basename(file)], {
+      cwd: path.dirname(file),
+      stdio: 'ignore',
+      timeout: 10_000,
+    });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** With --env, new files go beside the environment files (their common directory). */
