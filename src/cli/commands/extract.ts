@@ -31,6 +31,15 @@ export interface ExtractOptions {
  * 2 bad input or a migration that cannot be done safely (nothing written).
  */
 export async function extractCommand(io: Io, opts: ExtractOptions): Promise<number> {
+  const { result, detected } = await extractProject(io, opts);
+  return finish(io, opts, result, detected);
+}
+
+/**
+ * Detects (or takes from `--env`) the project's environments and plans the extraction; writes
+ * nothing. `extract` and `batch --run extract` share it.
+ */
+export async function extractProject(io: Io, opts: ExtractOptions): Promise<{ result: ExtractResult; detected: string[] }> {
   if (opts.layout !== undefined && opts.layout !== 'override' && opts.layout !== 'per-env')
     throw new ComposemodError(`invalid --layout "${String(opts.layout)}": use override or per-env`);
   const dir = path.resolve(io.cwd, opts.dir ?? '.');
@@ -56,7 +65,7 @@ export async function extractCommand(io: Io, opts: ExtractOptions): Promise<numb
           : project.kind === 'single'
             ? 'a single environment: nothing to share'
             : `no compose files in ${rel(io, dir)} (looked for compose.yaml, docker-compose.yml, compose.<env>.yaml, ...)`;
-      return finish(io, opts, { status: 'nothing-to-do', reason, environments: [], changes: [], linesBefore: 0, linesAfter: 0, notes: [] }, detected);
+      return { result: { status: 'nothing-to-do', reason, environments: [], changes: [], linesBefore: 0, linesAfter: 0, notes: [] }, detected };
     }
     environments = project.environments;
     loaded = project.sources;
@@ -78,7 +87,7 @@ export async function extractCommand(io: Io, opts: ExtractOptions): Promise<numb
     resolveExtendsFile,
     allowReset: opts.allowReset,
   });
-  return finish(io, opts, result, detected);
+  return { result, detected };
 }
 
 async function finish(io: Io, opts: ExtractOptions, result: ExtractResult, detected: string[]): Promise<number> {
