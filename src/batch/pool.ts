@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { BatchSettings, RepoJob, RepoOutcome, RepoRecord } from './types.js';
 
 export type ToWorker = { type: 'init'; settings: BatchSettings } | { type: 'job'; id: number; job: RepoJob };
-export type ToParent = { type: 'result'; id: number; outcome: RepoOutcome; rss: number };
+export type ToParent = { type: 'ready' } | { type: 'result'; id: number; outcome: RepoOutcome; rss: number };
 
 export interface PoolOptions {
   size: number;
@@ -45,8 +45,13 @@ interface Slot {
   timer?: NodeJS.Timeout;
   /** Last bytes the worker wrote to stderr (a crash's own message). */
   stderr: string;
+  /** Loaded and warmed up: repositories are timed from here on. */
+  ready: boolean;
   retiring: boolean;
 }
+
+/** Workers that die before they are ready, in a row, before the pool gives up. */
+const START_ATTEMPTS = 3;
 
 export function defaultWorkerScript(): string {
   return fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -57,6 +62,7 @@ export class Pool {
   private readonly queue: Task[] = [];
   private nextId = 1;
   private closed = false;
+  private failedStarts = 0;
   private readonly script: string;
 
   constructor(
@@ -92,10 +98,15 @@ export class Pool {
 
   private dispatch(): void {
     while (this.queue.length) {
-      let slot = [...this.slots].find((s) => !s.task && !s.retiring);
+      const slot = [...this.slots].find((s) => s.ready && !s.task && !s.retiring);
       if (!slot) {
-        if (this.slots.size >= this.opts.size) return;
-        slot = this.spawn();
+        // start workers up to the pool size; they take work once ready
+        const starting = [...this.slots].filter((s) => !s.ready && !s.retiring).length;
+        if (this.slots.size < this.opts.size && starting < this.queue.length) {
+          this.spawn();
+          continue;
+        }
+        return;
       }
       const task = this.queue.shift()!;
       slot.task = task;
@@ -111,7 +122,7 @@ export class Pool {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
     });
-    const slot: Slot = { child, stderr: '', retiring: false };
+    const slot: Slot = { child, stderr: '', ready: false, retiring: false };
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (d: string) => {
       slot.stderr = (slot.stderr + d).slice(-4096);
@@ -125,8 +136,14 @@ export class Pool {
   }
 
   private onResult(slot: Slot, m: ToParent): void {
+    if (m.type === 'ready') {
+      slot.ready = true;
+      this.failedStarts = 0;
+      this.dispatch();
+      return;
+    }
     const task = slot.task;
-    if (m.type !== 'result' || !task || task.id !== m.id) return;
+    if (!task || task.id !== m.id) return;
     clearTimeout(slot.timer);
     slot.task = undefined;
     if (this.opts.recycleRss && m.rss > this.opts.recycleRss) this.retire(slot);
@@ -153,6 +170,10 @@ export class Pool {
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       const said = lastMessage(slot.stderr);
       task.resolve(failure(task, `the worker running this repository ${how}${said ? `: ${said}` : ''}`));
+    } else if (!slot.ready && !slot.retiring && ++this.failedStarts >= START_ATTEMPTS) {
+      // workers cannot even start: every waiting repository is an error, with the reason
+      const why = `batch workers fail to start (${signal ?? `exit code ${code}`}): ${lastMessage(slot.stderr) || 'no message'}`;
+      for (const t of this.queue.splice(0)) t.resolve(failure(t, why));
     }
     if (!this.closed) this.dispatch();
   }
@@ -173,7 +194,7 @@ function failure(task: Task, message: string): RepoOutcome {
     rules: {},
     findings: [],
     error: { message },
-    ms: Math.round(performance.now() - task.started),
+    ms: task.started ? Math.round(performance.now() - task.started) : 0,
   };
   return { record };
 }

@@ -16,7 +16,7 @@ import { maskSecrets } from '../transforms/runner.js';
 import type { Transform } from '../transforms/types.js';
 import { branchExists, dirtyPaths, gitOk, headCommit, ignoredPaths, topLevel } from './git.js';
 import { findProjectDirs } from './projects.js';
-import { outcomeOfError, runProject, type ProjectRun } from './runners.js';
+import { errorRun, outcomeOfError, runProject, type ProjectRun } from './runners.js';
 import type { BatchSettings, Finding, ProjectRecord, RecordError, RepoJob, RepoOutcome, RepoRecord, Status } from './types.js';
 
 /** Findings kept in detail per repository (all are counted in `rules`). */
@@ -60,7 +60,7 @@ async function runSteps(job: RepoJob, s: BatchSettings, record: RepoRecord, setM
   }
   const hooks = crashHook(job.key);
   const runs: { dir: string; run: ProjectRun }[] = [];
-  for (const d of dirs) runs.push({ dir: d, run: await runProject(s.run, path.join(job.dir, d), s.commandOptions, hooks) });
+  for (const d of dirs) runs.push({ dir: d, run: await runInDir(s, path.join(job.dir, d), hooks) });
 
   const masks = [...new Set(runs.flatMap((r) => r.run.masks))];
   setMasks(masks);
@@ -103,6 +103,20 @@ async function runSteps(job: RepoJob, s: BatchSettings, record: RepoRecord, setM
   return diff;
 }
 
+/**
+ * The command in one project directory. The directory is read first: a directory the command
+ * cannot read is an error here, so an error the command raises about the directory itself is
+ * one of its refusals (an ambiguous layout), see `outcomeOfError`.
+ */
+async function runInDir(s: BatchSettings, dir: string, hooks: ReturnType<typeof crashHook>): Promise<ProjectRun> {
+  try {
+    await fs.readdir(dir);
+  } catch (e) {
+    return errorRun({ message: `cannot read directory (${(e as NodeJS.ErrnoException).code ?? String(e)})`, file: dir });
+  }
+  return runProject(s.run, dir, s.commandOptions, hooks);
+}
+
 /** error > changed > refused > findings > unchanged. */
 export function repoStatus(statuses: readonly Status[]): Status {
   for (const s of ['error', 'changed', 'refused', 'findings'] as const) if (statuses.includes(s)) return s;
@@ -127,16 +141,21 @@ function relFinding(repoDir: string, f: Finding): Finding {
   return f.file ? { ...f, file: relPath(repoDir, f.file) } : f;
 }
 
-/** Every string of the record with secret values of 6+ characters blanked (prose masking, as fix does). */
+/**
+ * The record's prose (messages and reasons) with secret values of 6+ characters blanked, as fix
+ * masks its summary. Names (the repository key, file paths, rule ids) are identities and stay.
+ */
 function maskRecord(record: RepoRecord, masks: readonly string[]): RepoRecord {
   if (!masks.length) return record;
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return maskSecrets(v, masks, 6);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
+  const m = (s: string | undefined) => (s === undefined ? s : maskSecrets(s, masks, 6));
+  const error = (e: RecordError | undefined) => (e ? { ...e, message: m(e.message)! } : e);
+  return {
+    ...record,
+    reason: m(record.reason),
+    error: error(record.error),
+    findings: record.findings.map((f) => ({ ...f, message: m(f.message)! })),
+    projects: record.projects.map((p) => ({ ...p, reason: m(p.reason), error: error(p.error) })),
   };
-  return walk(record) as RepoRecord;
 }
 
 /** The patch file of a repository: its key with `/` as `__` (`org/app` -> `org__app.patch`). */
@@ -198,21 +217,22 @@ async function commitChanges(
   for (const c of changes)
     if (dirty.has(rel(c))) throw new ComposemodError('has uncommitted changes that the commit would include; commit or stash them first', { file: c.path });
   if (await branchExists(dir, branch)) throw new ComposemodError(`--commit: branch "${branch}" already exists`, { file: dir });
-  const ignored = await ignoredPaths(dir, changes.map(rel));
   const leftOut: { path: string; why: string }[] = [];
   const files: string[] = [];
-  for (const c of changes) {
-    const p = rel(c);
-    if (ignored.has(p)) leftOut.push({ path: p, why: 'ignored by git' });
-    else if (c.after !== null && masks.some((m) => m && c.after!.includes(m))) leftOut.push({ path: p, why: 'holds a secret value' });
-    else files.push(p);
-  }
   const previous = (await gitOk(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => undefined))?.trim();
   await gitOk(dir, ['checkout', '-q', '-b', branch]);
   let written = false;
   try {
     await writeChanges(changes);
     written = true;
+    // asked once the files are written: a fix may have just added the rule (`secrets/` in .gitignore)
+    const ignored = await ignoredPaths(dir, changes.map(rel));
+    for (const c of changes) {
+      const p = rel(c);
+      if (ignored.has(p)) leftOut.push({ path: p, why: 'ignored by git' });
+      else if (c.after !== null && masks.some((m) => m && c.after!.includes(m))) leftOut.push({ path: p, why: 'holds a secret value' });
+      else files.push(p);
+    }
     if (!files.length) throw new ComposemodError('--commit: every changed file is ignored by git or holds a secret value; nothing to commit', { file: dir });
     await gitOk(dir, ['add', '--', ...files]);
     const message = commitMessage(s, notes, leftOut);

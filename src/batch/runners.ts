@@ -47,6 +47,9 @@ function quietIo(cwd: string): Io {
 
 const empty = (status: Status, reason?: string): ProjectRun => ({ status, reason, changes: [], findings: [], notes: [], masks: [] });
 
+/** A project outcome that is an error. */
+export const errorRun = (error: RecordError): ProjectRun => ({ ...empty('error'), error });
+
 /**
  * An error from a command, as a project outcome. Detection's refusals (the layout of the
  * directory is ambiguous: name the environments with --env) are about the directory, not a
@@ -56,10 +59,10 @@ const empty = (status: Status, reason?: string): ProjectRun => ({ status, reason
 export function outcomeOfError(e: unknown, dir: string): ProjectRun {
   if (e instanceof ComposemodError) {
     if (e.file === dir && e.line === undefined) return empty('refused', e.message);
-    return { ...empty('error'), error: { message: e.message, file: e.file, line: e.line, col: e.col } };
+    return errorRun({ message: e.message, file: e.file, line: e.line, col: e.col });
   }
   const message = e instanceof Error ? `internal error: ${e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}` : `internal error: ${String(e)}`;
-  return { ...empty('error'), error: { message } };
+  return errorRun({ message });
 }
 
 const runExtract: CommandRunner = async (dir, options) => {
@@ -132,4 +135,15 @@ export async function validateOptions(command: RunCommand, options: Record<strin
   }
   const { selectTransforms } = await import('../cli/commands/fix.js');
   selectTransforms(options.only as string | undefined, options.skip as string | undefined);
+}
+
+/**
+ * Loads what `command` needs (its modules, the compiled compose schema), so that a worker does
+ * it once when it starts, not inside its first repository's time (and timeout).
+ */
+export async function warmUp(command: RunCommand): Promise<void> {
+  if (command === 'extract') await import('../cli/commands/extract.js');
+  else await Promise.all([import('../cli/commands/fix.js'), import('../transforms/runner.js')]);
+  const { schemaIssues } = await import('../core/schema.js');
+  schemaIssues({ services: {} });
 }
