@@ -377,7 +377,7 @@ describe('progress', () => {
     });
     expect(r.code).toBe(1); // findings
     const out = r.stdout;
-    expect(out).toMatch(/\r\u001b\[K\[=+\s*\] 3\/3 [\d.]+\/s ETA/);
+    expect(out).toMatch(new RegExp(String.raw`\r\u001b\[K\[=+\s*\] 3/3 [\d.]+/s ETA`));
     expect(out).not.toMatch(/^\[\s*\d+\/3\] /m);
     expect(out).toContain('repositories: 2 unchanged, 1 findings');
   });
