@@ -42,10 +42,13 @@ export async function gitOk(cwd: string, args: string[], input?: string): Promis
   return r.stdout;
 }
 
-/** Tracked files plus untracked ones git does not ignore, relative to `dir`; undefined outside a work tree. */
+/**
+ * Tracked files plus untracked ones git does not ignore, relative to `dir`; undefined outside a
+ * work tree, or where git cannot run (not installed, a repository it refuses to read).
+ */
 export async function listFiles(dir: string): Promise<string[] | undefined> {
-  const r = await git(dir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
-  if (r.code !== 0) return undefined;
+  const r = await git(dir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).catch(() => undefined);
+  if (!r || r.code !== 0) return undefined;
   return r.stdout.split('\0').filter(Boolean);
 }
 
