@@ -25,6 +25,11 @@ export interface BatchOptions extends BatchSettings {
   json: boolean;
   /** Tests and the bench: another worker script. */
   workerScript?: string;
+  /**
+   * The CLI: a first Ctrl-C stops starting repositories and lets the running ones finish (their
+   * files are never left half-written), then the summary; a second one exits at once.
+   */
+  handleInterrupt?: boolean;
 }
 
 
@@ -58,9 +63,15 @@ export async function runBatch(io: Io, opts: BatchOptions): Promise<SummaryJson>
   const progress = createProgress(io.stderr, repos.length);
   const pool = repos.length ? new Pool(opts, { size: Math.max(1, opts.jobs), timeoutMs: opts.timeoutMs, recycleRss: 160 * 2 ** 20, script: opts.workerScript }) : undefined;
 
-  let stop = false;
+  let stop: 'fail-fast' | 'interrupted' | undefined;
   let notRun = 0;
   const inFlight = new Set<Promise<void>>();
+  const onInterrupt = () => {
+    if (stop === 'interrupted') process.exit(130);
+    stop = 'interrupted';
+    progress.interrupt(() => io.stderr.write('composemod: interrupted: finishing the running repositories (Ctrl-C again to quit now)\n'));
+  };
+  if (opts.handleInterrupt) process.on('SIGINT', onInterrupt);
   try {
     for (const job of repos) {
       if (stop) {
@@ -77,13 +88,14 @@ export async function runBatch(io: Io, opts: BatchOptions): Promise<SummaryJson>
         summary.add(record);
         if (diff && !opts.json) progress.interrupt(() => io.stdout.write(diff));
         progress.tick(record);
-        if (record.status === 'error' && opts.failFast) stop = true;
+        if (record.status === 'error' && opts.failFast) stop ??= 'fail-fast';
         inFlight.delete(p);
       });
       inFlight.add(p);
     }
     await Promise.all(inFlight);
   } finally {
+    if (opts.handleInterrupt) process.off('SIGINT', onInterrupt);
     progress.done();
     report?.close();
     await pool?.close();
@@ -92,8 +104,9 @@ export async function runBatch(io: Io, opts: BatchOptions): Promise<SummaryJson>
   return summary.toJSON({
     run: opts.run,
     notRun,
+    stopped: stop,
     seconds: (performance.now() - t0) / 1000,
-    exitCode: exitCode(summary, opts),
+    exitCode: stop === 'interrupted' ? 130 : exitCode(summary, opts),
     shard: opts.shard ? `${opts.shard.index}/${opts.shard.count}` : undefined,
     report: rel(reportFile),
     patches: rel(opts.patchesDir),

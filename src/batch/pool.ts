@@ -126,6 +126,9 @@ export class Pool {
     const child = fork(this.script, [], {
       execArgv: [`--max-old-space-size=${this.opts.heapMb ?? 1024}`, `--max-semi-space-size=${SEMI_SPACE_MB}`],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      // a process group of its own: Ctrl-C reaches the batch, which lets running repositories
+      // finish; a worker still exits when the batch goes away (its channel closes)
+      detached: true,
       serialization: 'json',
     });
     const slot: Slot = { child, stderr: '', ready: false, retiring: false };
@@ -163,7 +166,12 @@ export class Pool {
     if (!task) return;
     slot.task = undefined;
     slot.retiring = true;
-    slot.child.kill('SIGKILL');
+    // the worker's process group: a git it started goes too
+    try {
+      process.kill(-slot.child.pid!, 'SIGKILL');
+    } catch {
+      slot.child.kill('SIGKILL');
+    }
     task.resolve(failure(task, `timed out after ${Math.round(this.opts.timeoutMs / 1000)} s (the worker was stopped; see --timeout)`));
   }
 

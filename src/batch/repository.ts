@@ -44,7 +44,7 @@ async function runSteps(job: RepoJob, s: BatchSettings, record: RepoRecord, setM
   const writes = s.run !== 'check' && !s.dryRun && !s.check && (!s.patchesDir || !!s.commit);
   let dirty: Map<string, string> | undefined;
   if (s.commit && writes) {
-    const refusal = await commitPreconditions(job.dir, s.commit.allowDirty);
+    const refusal = await commitPreconditions(job.dir, s.commit.allowDirty, s.ownPaths ?? []);
     if (typeof refusal === 'string') {
       record.status = 'refused';
       record.reason = refusal;
@@ -97,7 +97,7 @@ async function runSteps(job: RepoJob, s: BatchSettings, record: RepoRecord, setM
   if (s.patchesDir && s.run !== 'check') record.patch = await writePatch(s.patchesDir, s.root, job, changes);
   if (!writes) return diff;
   if (s.commit) {
-    const notes = runs.flatMap((r) => r.run.notes.map((n) => (r.dir === '.' ? n : `${r.dir}/${n}`)));
+    const notes = runs.filter((r) => r.run.notes.length).map((r) => ({ dir: r.dir, notes: r.run.notes }));
     record.commit = await commitChanges(job.dir, changes, masks, dirty!, s, notes);
   } else await writeChanges(changes);
   return diff;
@@ -186,13 +186,18 @@ async function writePatch(dir: string, root: string, job: RepoJob, changes: File
  * Before anything runs with --commit: the directory is the top of a work tree with a commit to
  * branch from, and its work tree is clean (unless allowDirty). A string is a refusal.
  */
-async function commitPreconditions(dir: string, allowDirty: boolean): Promise<string | Map<string, string>> {
+async function commitPreconditions(dir: string, allowDirty: boolean, ownPaths: readonly string[]): Promise<string | Map<string, string>> {
   const top = await topLevel(dir);
   if (!top) throw new ComposemodError('--commit: not a git work tree', { file: dir });
   if ((await fs.realpath(top)) !== (await fs.realpath(dir)))
     throw new ComposemodError(`--commit: not the top of its git work tree (${top})`, { file: dir });
   if (!(await headCommit(dir))) throw new ComposemodError('--commit: the repository has no commit to branch from', { file: dir });
   const dirty = await dirtyPaths(dir);
+  // the batch's own report or patches inside the repository (`batch . --report r.jsonl`)
+  for (const p of [...dirty.keys()]) {
+    const abs = path.join(dir, p.replace(/\/$/, ''));
+    if (ownPaths.some((o) => abs === o || abs.startsWith(o + path.sep) || o.startsWith(abs + path.sep))) dirty.delete(p);
+  }
   if (dirty.size && !allowDirty)
     return `the work tree has uncommitted changes (${dirty.size} path${dirty.size > 1 ? 's' : ''}, e.g. ${[...dirty.keys()][0]}); commit or stash them, or use --allow-dirty`;
   return dirty;
@@ -210,7 +215,7 @@ async function commitChanges(
   masks: readonly string[],
   dirty: Map<string, string>,
   s: BatchSettings,
-  notes: string[],
+  notes: ProjectNotes[],
 ): Promise<NonNullable<RepoRecord['commit']>> {
   const { branch } = s.commit!;
   const rel = (c: FileChange) => posix(path.relative(dir, c.path));
@@ -247,11 +252,24 @@ async function commitChanges(
   return { branch, sha, files, leftOut };
 }
 
-/** Subject (`--message` or a default naming the command), then what changed and why. */
-export function commitMessage(s: BatchSettings, notes: readonly string[], leftOut: readonly { path: string; why: string }[]): string {
+/** What changed in one project and why (paths in the notes are relative to its directory). */
+export interface ProjectNotes {
+  dir: string;
+  notes: readonly string[];
+}
+
+/**
+ * Subject (`--message` or a default naming the command), then what changed and why, under a
+ * `dir/:` heading per project that is not at the repository's root.
+ */
+export function commitMessage(s: BatchSettings, projects: readonly ProjectNotes[], leftOut: readonly { path: string; why: string }[]): string {
   const what = s.run === 'extract' ? 'one shared base per compose project' : 'compose fixes';
-  const lines = [s.commit?.message?.trim() || `composemod ${s.run}: ${what}`, ''];
-  lines.push(...notes.map((n) => `- ${n}`));
+  const lines = [s.commit?.message?.trim() || `composemod ${s.run}: ${what}`];
+  for (const p of projects) {
+    lines.push('');
+    if (p.dir !== '.') lines.push(`${p.dir}/:`);
+    lines.push(...p.notes.map((n) => `- ${n}`));
+  }
   if (leftOut.length) {
     lines.push('', 'Written but not committed:');
     lines.push(...leftOut.map((l) => `- ${l.path} (${l.why})`));

@@ -22,8 +22,9 @@ export interface SummaryJson {
   errors: { message: string; count: number; repos: string[] }[];
   /** Error records whose message fell outside the first groups. */
   otherErrors: number;
-  /** Repositories of this shard not run (--fail-fast stopped the batch). */
+  /** Repositories of this shard not run: the batch stopped (`stopped` says why). */
   notRun: number;
+  stopped?: 'fail-fast' | 'interrupted';
   shard?: string;
   report?: string;
   patches?: string;
@@ -76,7 +77,7 @@ export class Summary {
     return this.statuses.changed + this.statuses.findings;
   }
 
-  toJSON(extra: Pick<SummaryJson, 'run' | 'notRun' | 'seconds' | 'exitCode' | 'shard' | 'report' | 'patches'>): SummaryJson {
+  toJSON(extra: Pick<SummaryJson, 'run' | 'notRun' | 'stopped' | 'seconds' | 'exitCode' | 'shard' | 'report' | 'patches'>): SummaryJson {
     return {
       run: extra.run,
       repositories: this.repositories,
@@ -89,6 +90,7 @@ export class Summary {
       errors: [...this.errors].map(([message, g]) => ({ message, count: g.count, repos: [...g.repos] })).sort((a, b) => b.count - a.count),
       otherErrors: this.otherErrors,
       notRun: extra.notRun,
+      ...(extra.stopped ? { stopped: extra.stopped } : {}),
       ...(extra.shard ? { shard: extra.shard } : {}),
       ...(extra.report ? { report: extra.report } : {}),
       ...(extra.patches ? { patches: extra.patches } : {}),
@@ -122,7 +124,11 @@ export function summaryText(s: SummaryJson, written: boolean): string {
       out.push(`    ${e.count} x ${e.message}  (${e.repos.join(', ')}${e.count > e.repos.length ? ', ...' : ''})`);
     if (s.otherErrors) out.push(`    ${s.otherErrors} more with other messages (see the report)`);
   }
-  if (s.notRun) out.push(`  not run: ${s.notRun} (--fail-fast stopped at the first error; --resume continues)`);
+  if (s.notRun)
+    out.push(
+      `  not run: ${s.notRun} (${s.stopped === 'interrupted' ? 'interrupted' : '--fail-fast stopped at the first error'}; --resume ${s.report ?? 'REPORT'} continues)`,
+    );
+  if (!s.repositories) out.push('  no repositories: none of the directories under the root is a git work tree (or name them with --repos)');
   if (s.report) out.push(`  report: ${s.report}`);
   if (s.patches) out.push(`  patches: ${s.patches}`);
   return out.join('\n') + '\n';

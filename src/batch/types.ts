@@ -82,6 +82,8 @@ export interface BatchSettings {
   commit?: { branch: string; message?: string; allowDirty: boolean };
   /** Colour in dry-run diffs. */
   color: boolean;
+  /** Files batch itself writes (the report, the patches directory): never a repository's dirt. */
+  ownPaths?: string[];
 }
 
 /** One repository to run. */

@@ -7,9 +7,9 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, readFileSync, statSync, writeFileSync, readdirSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { sharedPresent, sharedSkipMessage } from '../helpers/shared.js';
-import { builtCli, byRepo, composemod, gitIn, makeRepo, readReport, runProcess, snapshot, tempRoot, type ReportLine } from './helpers.js';
+import { GIT_ENV, builtCli, byRepo, composemod, gitIn, makeRepo, readReport, runProcess, snapshot, tempRoot, type ReportLine } from './helpers.js';
 import { SECRET, copyFleet, corpusFleet, inlineFleet } from './fleet.js';
 
 beforeAll(() => {
@@ -168,6 +168,7 @@ describe('batch --run fix writes, --commit commits', () => {
       'deploy/compose.yaml',
     ]);
     expect(status(root, 'nested-deploy')).toBe(''); // local/ is ignored
+    expect(gitIn(nested, ['log', '-1', '--format=%B'])).toMatch(/\n\ndeploy\/:\n- add-volumes: compose\.yaml \[db\]: /);
     // unchanged repository: no branch
     expect(gitIn(path.join(root, 'clean-app'), ['branch', '--list']).trim()).toBe('* main');
     expect(names).toContain('clean-app');
@@ -176,6 +177,19 @@ describe('batch --run fix writes, --commit commits', () => {
     const again = await composemod(['batch', '.', '--run', 'fix', '--commit', '--branch', 'composemod/fix', '--allow-dirty'], { cwd: root });
     expect(again.code).toBe(0);
     expect(gitIn(sec, ['rev-list', '--count', 'HEAD']).trim()).toBe('2');
+  });
+
+  it('`batch .` in one repository with --commit: the report written inside it is not dirt', async () => {
+    const root = tempRoot('self');
+    const repo = makeRepo(path.join(root, 'one'), { 'compose.yaml': 'services:\n  cache:\n    image: redis:7.2.4\n' });
+    const r = await composemod(['batch', '.', '--run', 'fix', '--commit', '--branch', 'volumes', '--report', 'out/r.jsonl', '--patches', 'out/patches'], { cwd: repo });
+    expect(r.code, r.stderr).toBe(0);
+    const [line] = readReport(path.join(repo, 'out/r.jsonl'));
+    expect(line).toMatchObject({ repo: '.', status: 'changed', patch: 'one.patch', commit: { branch: 'volumes', files: ['compose.yaml'] } });
+    expect(gitIn(repo, ['status', '--porcelain', '--untracked-files=all']).split('\n').filter(Boolean).sort()).toEqual([
+      '?? out/patches/one.patch',
+      '?? out/r.jsonl',
+    ]);
   });
 
   it('--commit --allow-dirty commits only composemod\'s files, refuses a file that is itself dirty, and an existing branch', async () => {
@@ -365,6 +379,43 @@ describe('repositories that fail do not stop the batch', () => {
   });
 });
 
+
+describe('Ctrl-C', () => {
+  it('stops starting repositories, lets the running ones finish, exits 130; --resume runs the rest exactly once', async () => {
+    const root = tempRoot('sigint');
+    const names = Array.from({ length: 12 }, (_, i) => `repo-${String(i).padStart(2, '0')}`);
+    for (const n of names) makeRepo(path.join(root, n), { 'compose.yaml': 'services:\n  cache:\n    image: redis:7.2.4\n' });
+    // the batch in a process group of its own, as a shell runs a foreground job; Ctrl-C = SIGINT to the group
+    const child = spawn(process.execPath, [builtCli(), 'batch', '.', '--run', 'fix', '--jobs', '1', '--report', 'r.jsonl'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...GIT_ENV },
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        if (/^\[\s*2\/12\]/m.test(stderr)) resolve();
+      }),
+    );
+    process.kill(-child.pid!, 'SIGINT');
+    expect(await exit).toBe(130);
+    expect(stderr).toContain('interrupted: finishing the running repositories');
+    expect(stderr).toMatch(/not run: \d+ \(interrupted; --resume r\.jsonl continues\)/);
+    const done = readReport(path.join(root, 'r.jsonl'));
+    expect(done.length).toBeGreaterThanOrEqual(2);
+    expect(done.length).toBeLessThan(names.length);
+    // finished means finished: every record is a real result, and its files are written
+    for (const l of done) expect(l.status, l.repo).toBe('changed');
+    for (const l of done) expect(readFileSync(path.join(root, l.repo, 'compose.yaml'), 'utf8')).toContain('cache_data:/data');
+    const rest = await composemod(['batch', '.', '--run', 'fix', '--resume', 'r.jsonl'], { cwd: root });
+    expect(rest.code).toBe(0);
+    expect(readReport(path.join(root, 'r.jsonl')).map((l) => l.repo)).toEqual(expect.arrayContaining(names));
+    expect(readReport(path.join(root, 'r.jsonl'))).toHaveLength(names.length);
+  }, 120_000);
+});
 
 describe('progress', () => {
   it('on a TTY: one line redrawn in place with a bar, the rate and an ETA', async () => {

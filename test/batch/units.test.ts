@@ -16,7 +16,8 @@ import { Summary, summaryText } from '../../src/batch/summary.js';
 import { exitCode } from '../../src/batch/batch.js';
 import { createProgress, fmtSeconds } from '../../src/batch/progress.js';
 import type { BatchSettings, RepoRecord, Status } from '../../src/batch/types.js';
-import { gitIn, makeRepo, snapshot, tempRoot } from './helpers.js';
+import { corpusPairs, sharedPresent } from '../helpers/shared.js';
+import { corpusFiles, gitIn, makeRepo, snapshot, tempRoot } from './helpers.js';
 
 const settings = (over: Partial<BatchSettings> = {}): BatchSettings => ({
   run: 'fix',
@@ -188,6 +189,28 @@ describe('one repository (runRepository)', () => {
     expect(body).toMatch(/^chore: keep redis data\n\n- add-volumes: compose\.yaml \[cache\]: .*\(why: .*\)\n\nMade by composemod batch --run fix\.\n/);
   });
 
+  it.skipIf(!sharedPresent)('extract --commit on a corpus pair: modified, created and deleted files in one commit', async () => {
+    const root = tempRoot('unit');
+    const repo = makeRepo(path.join(root, 'nodebb'), corpusFiles(path.join(corpusPairs, '007-NodeBB-NodeBB')));
+    const prev = { ...process.env };
+    Object.assign(process.env, { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@t.invalid', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@t.invalid' });
+    let r: RepoRecord;
+    try {
+      r = (await runRepository({ dir: repo, key: 'nodebb' }, settings({ root, run: 'extract', commit: { branch: 'extract', allowDirty: false } }))).record;
+    } finally {
+      process.env = prev;
+    }
+    expect(r.status).toBe('changed');
+    const kinds = Object.fromEntries(r.files.map((f) => [f.path, f.kind]));
+    expect(Object.values(kinds).sort()).toEqual(['create', 'delete', 'modify', 'modify']);
+    const stat = gitIn(repo, ['show', '--name-status', '--format=', 'HEAD']).trim().split('\n').map((l) => l.split('\t'));
+    expect(Object.fromEntries(stat.map(([st, f]) => [f, st]))).toEqual(
+      Object.fromEntries(Object.entries(kinds).map(([f, k]) => [f, k === 'create' ? 'A' : k === 'delete' ? 'D' : 'M'])),
+    );
+    expect(gitIn(repo, ['status', '--porcelain'])).toBe('');
+    expect(gitIn(repo, ['log', '-1', '--format=%B'])).toMatch(/^composemod extract: one shared base per compose project\n\n- docker-compose\.yml: one shared base for dev, pgsql, redis /);
+  });
+
   it('status precedence, patch names, commit message without --message', () => {
     expect(repoStatus(['unchanged', 'findings'])).toBe('findings');
     expect(repoStatus(['refused', 'changed'])).toBe('changed');
@@ -196,8 +219,12 @@ describe('one repository (runRepository)', () => {
     expect(patchName('/srv/fleet', 'org/app')).toBe('org__app.patch');
     expect(patchName('/srv/fleet/app', '.')).toBe('app.patch');
     expect(patchName('/srv', '/elsewhere/app')).toBe('elsewhere__app.patch');
-    expect(commitMessage(settings({ run: 'extract', commit: { branch: 'b', allowDirty: false } }), ['x'], [{ path: '.env', why: 'holds a secret value' }])).toBe(
-      'composemod extract: one shared base per compose project\n\n- x\n\nWritten but not committed:\n- .env (holds a secret value)\n\nMade by composemod batch --run extract.\n',
+    const projects = [
+      { dir: '.', notes: ['x'] },
+      { dir: 'deploy/prod', notes: ['y', 'z'] },
+    ];
+    expect(commitMessage(settings({ run: 'extract', commit: { branch: 'b', allowDirty: false } }), projects, [{ path: '.env', why: 'holds a secret value' }])).toBe(
+      'composemod extract: one shared base per compose project\n\n- x\n\ndeploy/prod/:\n- y\n- z\n\nWritten but not committed:\n- .env (holds a secret value)\n\nMade by composemod batch --run extract.\n',
     );
   });
 

@@ -77,6 +77,9 @@ export async function batchCommand(io: Io, opts: BatchCliOptions): Promise<numbe
   if (opts.patches && run === 'check') throw new ComposemodError('--patches needs --run fix or --run extract (check changes nothing)');
 
   const root = path.resolve(io.cwd, opts.root ?? '.');
+  const reportFile = opts.report ? path.resolve(io.cwd, opts.report) : undefined;
+  const resumeFile = opts.resume ? path.resolve(io.cwd, opts.resume) : undefined;
+  const patchesDir = opts.patches ? path.resolve(io.cwd, opts.patches) : undefined;
   const timeout = positiveInt(opts.timeout, '--timeout', 300);
   const summary = await runBatch(io, {
     run,
@@ -84,17 +87,19 @@ export async function batchCommand(io: Io, opts: BatchCliOptions): Promise<numbe
     root,
     dryRun: !!opts.dryRun,
     check: !!opts.check,
-    patchesDir: opts.patches ? path.resolve(io.cwd, opts.patches) : undefined,
+    patchesDir,
+    ownPaths: [reportFile ?? resumeFile, patchesDir].filter((p): p is string => !!p),
     commit: opts.commit ? { branch: opts.branch!, message: opts.message, allowDirty: !!opts.allowDirty } : undefined,
     color: useColor(io, opts.color),
     reposFile: opts.repos ? path.resolve(io.cwd, opts.repos) : undefined,
     jobs: positiveInt(opts.jobs, '--jobs', availableParallelism()),
     shard: opts.shard !== undefined ? parseShard(opts.shard) : undefined,
-    reportFile: opts.report ? path.resolve(io.cwd, opts.report) : undefined,
-    resumeFile: opts.resume ? path.resolve(io.cwd, opts.resume) : undefined,
+    reportFile,
+    resumeFile,
     failFast: !!opts.failFast,
     timeoutMs: timeout * 1000,
     json: !!opts.json,
+    handleInterrupt: true,
   });
   const wrote = run !== 'check' && !opts.dryRun && !opts.check && (!opts.patches || !!opts.commit);
   if (opts.json) io.stdout.write(JSON.stringify(summary, null, 2) + '\n');
