@@ -17,7 +17,7 @@ import { exitCode } from '../../src/batch/batch.js';
 import { createProgress, fmtSeconds } from '../../src/batch/progress.js';
 import type { BatchSettings, RepoRecord, Status } from '../../src/batch/types.js';
 import { corpusPairs, sharedPresent } from '../helpers/shared.js';
-import { corpusFiles, gitIn, makeRepo, snapshot, tempRoot } from './helpers.js';
+import { GIT_ENV, corpusFiles, gitIn, makeRepo, snapshot, tempRoot } from './helpers.js';
 
 const settings = (over: Partial<BatchSettings> = {}): BatchSettings => ({
   run: 'fix',
@@ -39,6 +39,17 @@ const record = (repo: string, status: Status, over: Partial<RepoRecord> = {}): R
   ms: 10,
   ...over,
 });
+
+/** Runs `fn` with the test git identity in process.env (runRepository's git reads it). */
+async function withGitIdentity<T>(fn: () => Promise<T>): Promise<T> {
+  const prev = { ...process.env };
+  Object.assign(process.env, GIT_ENV);
+  try {
+    return await fn();
+  } finally {
+    process.env = prev;
+  }
+}
 
 describe('repositories and shards', () => {
   it('lists the git work trees directly under the root, sorted; the root alone when it is one', async () => {
@@ -173,18 +184,11 @@ describe('one repository (runRepository)', () => {
   it('--commit --message: the subject is the message; the body lists each change and why', async () => {
     const root = tempRoot('unit');
     const repo = makeRepo(path.join(root, 'msg'), { 'compose.yaml': 'services:\n  cache:\n    image: redis:7.2.4\n' });
-    const prev = { ...process.env };
-    Object.assign(process.env, { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@t.invalid', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@t.invalid' });
-    try {
-      const { record: r } = await runRepository(
-        { dir: repo, key: 'msg' },
-        settings({ root, commit: { branch: 'chore/volumes', message: 'chore: keep redis data', allowDirty: false } }),
-      );
-      expect(r.status).toBe('changed');
-      expect(r.commit!.branch).toBe('chore/volumes');
-    } finally {
-      process.env = prev;
-    }
+    const { record: r } = await withGitIdentity(() =>
+      runRepository({ dir: repo, key: 'msg' }, settings({ root, commit: { branch: 'chore/volumes', message: 'chore: keep redis data', allowDirty: false } })),
+    );
+    expect(r.status).toBe('changed');
+    expect(r.commit!.branch).toBe('chore/volumes');
     const body = gitIn(repo, ['log', '-1', '--format=%B']);
     expect(body).toMatch(/^chore: keep redis data\n\n- add-volumes: compose\.yaml \[cache\]: .*\(why: .*\)\n\nMade by composemod batch --run fix\.\n/);
   });
@@ -192,14 +196,9 @@ describe('one repository (runRepository)', () => {
   it.skipIf(!sharedPresent)('extract --commit on a corpus pair: modified, created and deleted files in one commit', async () => {
     const root = tempRoot('unit');
     const repo = makeRepo(path.join(root, 'nodebb'), corpusFiles(path.join(corpusPairs, '007-NodeBB-NodeBB')));
-    const prev = { ...process.env };
-    Object.assign(process.env, { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@t.invalid', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@t.invalid' });
-    let r: RepoRecord;
-    try {
-      r = (await runRepository({ dir: repo, key: 'nodebb' }, settings({ root, run: 'extract', commit: { branch: 'extract', allowDirty: false } }))).record;
-    } finally {
-      process.env = prev;
-    }
+    const { record: r } = await withGitIdentity(() =>
+      runRepository({ dir: repo, key: 'nodebb' }, settings({ root, run: 'extract', commit: { branch: 'extract', allowDirty: false } })),
+    );
     expect(r.status).toBe('changed');
     const kinds = Object.fromEntries(r.files.map((f) => [f.path, f.kind]));
     expect(Object.values(kinds).sort()).toEqual(['create', 'delete', 'modify', 'modify']);
