@@ -16,7 +16,7 @@ import { maskSecrets } from '../transforms/runner.js';
 import type { Transform } from '../transforms/types.js';
 import { branchExists, dirtyPaths, gitOk, headCommit, ignoredPaths, topLevel } from './git.js';
 import { findProjectDirs } from './projects.js';
-import { errorRun, outcomeOfError, runProject, type ProjectRun } from './runners.js';
+import { errorRun, recordError, runProject, type ProjectRun } from './runners.js';
 import type { BatchSettings, Finding, ProjectRecord, RecordError, RepoJob, RepoOutcome, RepoRecord, Status } from './types.js';
 
 /** Findings kept in detail per repository (all are counted in `rules`). */
@@ -32,9 +32,9 @@ export async function runRepository(job: RepoJob, s: BatchSettings): Promise<Rep
   try {
     diff = await runSteps(job, s, record, (m) => (masks = m));
   } catch (e) {
-    const o = outcomeOfError(e, job.dir);
+    // the repository's own steps (git, writing, committing): always an error
     record.status = 'error';
-    record.error = relError(job.dir, o.error ?? { message: o.reason ?? 'error' });
+    record.error = relError(job.dir, recordError(e));
   }
   record.ms = Math.round(performance.now() - t0);
   return { record: maskRecord(record, masks), diff };
@@ -42,6 +42,9 @@ export async function runRepository(job: RepoJob, s: BatchSettings): Promise<Rep
 
 async function runSteps(job: RepoJob, s: BatchSettings, record: RepoRecord, setMasks: (m: string[]) => void): Promise<string | undefined> {
   const writes = s.run !== 'check' && !s.dryRun && !s.check && (!s.patchesDir || !!s.commit);
+  const stat = await fs.stat(job.dir).catch((e: NodeJS.ErrnoException) => e);
+  if (!('isDirectory' in stat) || !stat.isDirectory())
+    throw new ComposemodError('code' in stat && stat.code === 'ENOENT' ? 'no such directory' : 'not a directory', { file: job.dir });
   let dirty: Map<string, string> | undefined;
   if (s.commit && writes) {
     const refusal = await commitPreconditions(job.dir, s.commit.allowDirty, s.ownPaths ?? []);

@@ -57,12 +57,14 @@ export const errorRun = (error: RecordError): ProjectRun => ({ ...empty('error')
  * that is not a ComposemodError is a crash of the command (an internal error).
  */
 export function outcomeOfError(e: unknown, dir: string): ProjectRun {
-  if (e instanceof ComposemodError) {
-    if (e.file === dir && e.line === undefined) return empty('refused', e.message);
-    return errorRun({ message: e.message, file: e.file, line: e.line, col: e.col });
-  }
-  const message = e instanceof Error ? `internal error: ${e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}` : `internal error: ${String(e)}`;
-  return errorRun({ message });
+  if (e instanceof ComposemodError && e.file === dir && e.line === undefined) return empty('refused', e.message);
+  return errorRun(recordError(e));
+}
+
+/** An error as a report shows it: a ComposemodError's message and location; anything else is internal. */
+export function recordError(e: unknown): RecordError {
+  if (e instanceof ComposemodError) return { message: e.message, file: e.file, line: e.line, col: e.col };
+  return { message: e instanceof Error ? `internal error: ${e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}` : `internal error: ${String(e)}` };
 }
 
 const runExtract: CommandRunner = async (dir, options) => {

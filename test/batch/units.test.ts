@@ -170,6 +170,22 @@ describe('one repository (runRepository)', () => {
     expect((await runRepository({ dir: none, key: 'none' }, settings({ root }))).record).toMatchObject({ status: 'unchanged', reason: 'no compose files' });
   });
 
+  it('a listed repository that is missing, or a file, is an error; a --commit outside git too', async () => {
+    const root = tempRoot('unit');
+    writeFileSync(path.join(root, 'a-file'), '');
+    mkdirSync(path.join(root, 'not-git'));
+    writeFileSync(path.join(root, 'not-git', 'compose.yaml'), 'services:\n  cache:\n    image: redis:7.2.4\n');
+    const run = (name: string, over: Partial<BatchSettings> = {}) => runRepository({ dir: path.join(root, name), key: name }, settings({ root, ...over }));
+    expect((await run('missing')).record).toMatchObject({ status: 'error', error: { message: 'no such directory' } });
+    expect((await run('a-file')).record).toMatchObject({ status: 'error', error: { message: 'not a directory' } });
+    expect((await run('not-git', { commit: { branch: 'b', allowDirty: false } })).record).toMatchObject({
+      status: 'error',
+      error: { message: '--commit: not a git work tree' },
+    });
+    // outside git the projects are still found (a walk), and --check works
+    expect((await run('not-git', { check: true })).record.status).toBe('changed');
+  });
+
   it(`keeps the first ${MAX_FINDINGS} findings in detail and counts them all`, async () => {
     const root = tempRoot('unit');
     const services = Array.from({ length: MAX_FINDINGS + 5 }, (_, i) => `  cache${i}:\n    image: redis:7.2.4\n`).join('');
