@@ -9,12 +9,12 @@ import { existsSync, readFileSync, statSync, writeFileSync, readdirSync, appendF
 import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { sharedPresent, sharedSkipMessage } from '../helpers/shared.js';
-import { GIT_ENV, builtCli, byRepo, composemod, gitIn, makeRepo, readReport, runProcess, snapshot, tempRoot, type ReportLine } from './helpers.js';
+import { GIT_ENV, buildCli, builtCli, byRepo, composemod, gitIn, makeRepo, readReport, runProcess, snapshot, tempRoot, type ReportLine } from './helpers.js';
 import { SECRET, copyFleet, corpusFleet, inlineFleet } from './fleet.js';
 
-beforeAll(() => {
-  builtCli();
-}, 180_000);
+beforeAll(async () => {
+  await buildCli();
+}, 600_000);
 
 const allSnapshots = (root: string, names: string[]) => Object.fromEntries(names.map((n) => [n, snapshot(path.join(root, n))]));
 const status = (root: string, name: string) => gitIn(path.join(root, name), ['status', '--porcelain', '--untracked-files=all']);

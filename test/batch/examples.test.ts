@@ -15,18 +15,19 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { projectRoot } from '../helpers/shared.js';
 import { shardOf } from '../../src/batch/repos.js';
-import { GIT_ENV, builtCli, byRepo, gitIn, readReport, runProcess, tempRoot } from './helpers.js';
+import { GIT_ENV, buildCli, builtCli, byRepo, gitIn, readReport, runProcess, tempRoot } from './helpers.js';
 import { SECRET, inlineFleet } from './fleet.js';
 
 const examples = path.join(projectRoot, 'examples');
 const FLEET = ['app-secrets', 'nested-deploy', 'clean-app', 'invalid-yaml'];
 
 let shim: string;
-beforeAll(() => {
+beforeAll(async () => {
+  await buildCli();
   shim = tempRoot('bin');
   writeFileSync(path.join(shim, 'composemod'), `#!/bin/sh\nexec "${process.execPath}" "${builtCli()}" "$@"\n`);
   chmodSync(path.join(shim, 'composemod'), 0o755);
-}, 180_000);
+}, 600_000);
 
 const env = (extra: Record<string, string> = {}) => ({
   PATH: `${shim}:${process.env.PATH}`,

@@ -31,36 +31,61 @@ function hashTree(dir: string, h = createHash('sha256')): ReturnType<typeof crea
   return h;
 }
 
-/**
- * The CLI built from the current sources: `<cache>/bin/composemod.js`. Built once per source
- * state (a hash of src/, schema/, package.json and the tsconfigs); concurrent suites wait for
- * the one that builds.
- */
-export function builtCli(): string {
+function cacheDir(): { dir: string; bin: string; cache: string; key: string } {
   const h = hashTree(path.join(projectRoot, 'src'));
   for (const f of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'schema/compose-spec.json'])
     h.update(f).update(readFileSync(path.join(projectRoot, f)));
   const key = h.digest('hex').slice(0, 16);
   const cache = path.join(projectRoot, 'node_modules', '.cache', 'composemod-batch-tests');
   const dir = path.join(cache, key);
-  const bin = path.join(dir, 'bin', 'composemod.js');
-  if (existsSync(bin)) return bin;
+  return { dir, bin: path.join(dir, 'bin', 'composemod.js'), cache, key };
+}
+
+let built: string | undefined;
+
+/**
+ * Builds the CLI from the current sources into `<cache>/<hash>/`, once per source state (a
+ * hash of src/, schema/, package.json and the tsconfigs). Asynchronous, so the test runner's
+ * messages flow during the build; suites running at the same time wait for the one that
+ * builds (a lock directory).
+ */
+export async function buildCli(): Promise<string> {
+  const { dir, bin, cache, key } = cacheDir();
+  if (existsSync(bin)) return (built = bin);
   mkdirSync(cache, { recursive: true });
-  const staging = mkdtempSync(path.join(cache, `${key}-build-`));
-  chmodSync(staging, 0o755); // readable by the unprivileged user of the permission test
-  execFileSync(process.execPath, [path.join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(projectRoot, 'tsconfig.build.json'), '--outDir', path.join(staging, 'dist')], {
-    stdio: 'pipe',
-  });
-  cpSync(path.join(projectRoot, 'bin'), path.join(staging, 'bin'), { recursive: true });
-  cpSync(path.join(projectRoot, 'schema'), path.join(staging, 'schema'), { recursive: true });
-  cpSync(path.join(projectRoot, 'package.json'), path.join(staging, 'package.json'));
-  try {
-    renameSync(staging, dir); // atomic: another suite may have finished first
-  } catch {
-    rmSync(staging, { recursive: true, force: true });
+  const lock = `${dir}.lock`;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (existsSync(bin)) return (built = bin);
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 10 * 60_000) rmSync(lock, { recursive: true, force: true }); // a build that died
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
-  if (!existsSync(bin)) throw new Error(`build of ${dir} failed`);
-  return bin;
+  try {
+    if (existsSync(bin)) return (built = bin);
+    const staging = mkdtempSync(path.join(cache, `${key}-build-`));
+    chmodSync(staging, 0o755); // readable by the unprivileged user of the permission test
+    const tsc = path.join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+    const r = await runProcess(process.execPath, [tsc, '-p', path.join(projectRoot, 'tsconfig.build.json'), '--outDir', path.join(staging, 'dist')], {});
+    if (r.code !== 0) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`);
+    cpSync(path.join(projectRoot, 'bin'), path.join(staging, 'bin'), { recursive: true });
+    cpSync(path.join(projectRoot, 'schema'), path.join(staging, 'schema'), { recursive: true });
+    cpSync(path.join(projectRoot, 'package.json'), path.join(staging, 'package.json'));
+    renameSync(staging, dir);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+  return (built = bin);
+}
+
+/** The built CLI (after `await buildCli()` in a beforeAll). */
+export function builtCli(): string {
+  if (!built) throw new Error('call `await buildCli()` in beforeAll first');
+  return built;
 }
 
 export interface Run {
