@@ -96,7 +96,7 @@ async function runSteps(job: RepoJob, s: BatchSettings, record: RepoRecord, setM
   }
 
   let diff: string | undefined;
-  if (s.dryRun) diff = maskSecrets(formatDiff(changes, { cwd: s.root, color: s.color }), masks);
+  if (s.dryRun) diff = maskDiff(formatDiff(changes, { cwd: s.root, color: s.color }), masks);
   if (s.patchesDir && s.run !== 'check') record.patch = await writePatch(s.patchesDir, s.root, job, changes);
   if (!writes) return diff;
   if (s.commit) {
@@ -118,6 +118,20 @@ async function runInDir(s: BatchSettings, dir: string, hooks: ReturnType<typeof 
     return errorRun({ message: `cannot read directory (${(e as NodeJS.ErrnoException).code ?? String(e)})`, file: dir });
   }
   return runProject(s.run, dir, s.commandOptions, hooks);
+}
+
+/**
+ * A diff with every secret value masked in the file contents, as fix masks its diffs. Header
+ * lines name files, not values: a weak value (`laravel`) must not garble a repository's path.
+ */
+export function maskDiff(diff: string, masks: readonly string[]): string {
+  if (!masks.length) return diff;
+  // eslint-disable-next-line no-control-regex
+  const header = /^(?:\u001b\[[0-9;]*m)?(?:diff --git |--- |\+\+\+ |new file mode |deleted file mode )/;
+  return diff
+    .split('\n')
+    .map((line) => (header.test(line) ? line : maskSecrets(line, masks)))
+    .join('\n');
 }
 
 /** error > changed > refused > findings > unchanged. */
@@ -238,7 +252,7 @@ async function commitChanges(
     for (const c of changes) {
       const p = rel(c);
       if (ignored.has(p)) leftOut.push({ path: p, why: 'ignored by git' });
-      else if (c.after !== null && masks.some((m) => m && c.after!.includes(m))) leftOut.push({ path: p, why: 'holds a secret value' });
+      else if (addsSecret(c, masks)) leftOut.push({ path: p, why: 'holds a secret value' });
       else files.push(p);
     }
     if (!files.length) throw new ComposemodError('--commit: every changed file is ignored by git or holds a secret value; nothing to commit', { file: dir });
@@ -253,6 +267,16 @@ async function commitChanges(
   }
   const sha = (await gitOk(dir, ['rev-parse', 'HEAD'])).trim();
   return { branch, sha, files, leftOut };
+}
+
+/**
+ * Does the change put a secret value into the file (a `.env` a fix appends to, a new secret
+ * file)? Counted, not just searched: a compose file the secret leaves may still hold the same
+ * characters elsewhere (a weak value such as `postgres` is also an image name).
+ */
+function addsSecret(c: FileChange, masks: readonly string[]): boolean {
+  const count = (text: string | null, m: string) => (text ? text.split(m).length - 1 : 0);
+  return masks.some((m) => m && count(c.after, m) > count(c.before, m));
 }
 
 /** What changed in one project and why (paths in the notes are relative to its directory). */

@@ -270,6 +270,38 @@ describe.skipIf(!sharedPresent)('batch over corpus-built repositories', () => {
     for (const l of rep.filter((x) => x.status !== 'changed')) expect(l.patch).toBeUndefined();
   });
 
+  it('--run fix --dry-run then --commit on a copy: one commit per changed repository holding exactly the files the dry run listed', async () => {
+    const before = allSnapshots(root, names);
+    const dry = await composemod(['batch', root, '--run', 'fix', '--dry-run', '--report', `${root}-fix-dry.jsonl`], { cwd: root });
+    expect(dry.code).toBe(2); // invalid-yaml
+    expect(allSnapshots(root, names)).toEqual(before);
+    const planned = byRepo(readReport(`${root}-fix-dry.jsonl`));
+    const changed = Object.values(planned).filter((l) => l.status === 'changed');
+    expect(changed.length).toBeGreaterThanOrEqual(5);
+    for (const l of changed) for (const f of l.files) expect(dry.stdout).toContain(`diff --git a/${l.repo}/${f.path} b/${l.repo}/${f.path}`);
+
+    const copy = copyFleet(root, `${root}-commit`);
+    const r = await composemod(['batch', copy, '--run', 'fix', '--commit', '--branch', 'composemod/fix', '--report', `${copy}.jsonl`], { cwd: copy });
+    expect(r.code).toBe(2);
+    const done = byRepo(readReport(`${copy}.jsonl`));
+    for (const name of names) {
+      const repo = path.join(copy, name);
+      const l = done[name];
+      expect(l.status, name).toBe(planned[name].status);
+      if (l.status !== 'changed') {
+        expect(gitIn(repo, ['branch', '--list']).trim(), name).toBe('* main');
+        continue;
+      }
+      expect(gitIn(repo, ['rev-parse', '--abbrev-ref', 'HEAD']).trim()).toBe('composemod/fix');
+      const committed = gitIn(repo, ['diff', '--name-only', 'main', 'HEAD']).trim().split('\n').sort();
+      expect(committed, name).toEqual([...l.commit!.files].sort());
+      expect([...l.commit!.files, ...l.commit!.leftOut.map((x) => x.path)].sort(), name).toEqual(planned[name].files.map((f) => f.path).sort());
+      // the work tree differs from the commit only by what was kept out of it (ignored files git does not even list)
+      const kept = l.commit!.leftOut.filter((x) => x.why !== 'ignored by git').map((x) => x.path);
+      expect(gitIn(repo, ['status', '--porcelain']).split('\n').filter(Boolean).map((x) => x.slice(3)).sort(), name).toEqual(kept.sort());
+    }
+  });
+
   it('--shard 0/2 + 1/2 cover the whole run exactly once, with the same results', async () => {
     const whole = await composemod(['batch', root, '--run', 'check', '--report', 'whole.jsonl', '--jobs', '2'], { cwd: root });
     const s0 = await composemod(['batch', root, '--run', 'check', '--shard', '0/2', '--report', 's0.jsonl'], { cwd: root });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ComposemodError } from '../../src/core/errors.js';
 import { listRepositories, parseShard, repoKey, shardOf } from '../../src/batch/repos.js';
 import { findProjectDirs } from '../../src/batch/projects.js';
-import { MAX_FINDINGS, commitMessage, patchName, repoStatus, runRepository } from '../../src/batch/repository.js';
+import { MAX_FINDINGS, commitMessage, maskDiff, patchName, repoStatus, runRepository } from '../../src/batch/repository.js';
 import { outcomeOfError } from '../../src/batch/runners.js';
 import { ReportWriter, readReport } from '../../src/batch/report.js';
 import { Summary, summaryText } from '../../src/batch/summary.js';
@@ -209,6 +209,26 @@ describe('one repository (runRepository)', () => {
     expect(body).toMatch(/^chore: keep redis data\n\n- add-volumes: compose\.yaml \[cache\]: .*\(why: .*\)\n\nMade by composemod batch --run fix\.\n/);
   });
 
+  it('--commit keeps a tracked .env that gains a secret value out of the commit (and never prints the value)', async () => {
+    const root = tempRoot('unit');
+    const token = 'tok-abcdef-123456';
+    const repo = makeRepo(path.join(root, 'env'), {
+      'compose.yaml': `services:\n  api:\n    image: example/api:1.2.3\n    environment:\n      API_TOKEN: ${token}\n`,
+      '.env': 'LOG_LEVEL=info\n',
+    });
+    const { record: r } = await withGitIdentity(() =>
+      runRepository({ dir: repo, key: 'env' }, settings({ root, run: 'fix', commandOptions: { only: 'secrets' }, commit: { branch: 'secrets', allowDirty: false } })),
+    );
+    expect(r.status).toBe('changed');
+    expect(r.commit!.leftOut).toContainEqual({ path: '.env', why: 'holds a secret value' });
+    expect(r.commit!.files).toContain('compose.yaml');
+    expect(readFileSync(path.join(repo, '.env'), 'utf8')).toContain(token); // written: compose reads it
+    expect(gitIn(repo, ['show', 'HEAD:.env'])).toBe('LOG_LEVEL=info\n');
+    expect(gitIn(repo, ['show', 'HEAD:compose.yaml'])).not.toContain(token);
+    expect(gitIn(repo, ['log', '-1', '--format=%B'])).not.toContain(token);
+    expect(JSON.stringify(r)).not.toContain(token);
+  });
+
   it.skipIf(!sharedPresent)('extract --commit on a corpus pair: modified, created and deleted files in one commit', async () => {
     const root = tempRoot('unit');
     const repo = makeRepo(path.join(root, 'nodebb'), corpusFiles(path.join(corpusPairs, '007-NodeBB-NodeBB')));
@@ -224,6 +244,32 @@ describe('one repository (runRepository)', () => {
     );
     expect(gitIn(repo, ['status', '--porcelain'])).toBe('');
     expect(gitIn(repo, ['log', '-1', '--format=%B'])).toMatch(/^composemod extract: one shared base per compose project\n\n- docker-compose\.yml: one shared base for dev, pgsql, redis /);
+  });
+
+  it('dry-run diffs mask secret values in contents, never in the file names of headers', () => {
+    const diff = [
+      'diff --git a/laravel-app/compose.yaml b/laravel-app/compose.yaml',
+      '--- a/laravel-app/compose.yaml',
+      '+++ b/laravel-app/compose.yaml',
+      '@@ -1,2 +1,2 @@',
+      ' services:',
+      '-      DB_PASSWORD: laravel',
+      '+      DB_PASSWORD_FILE: /run/secrets/laravel_db',
+      'diff --git a/laravel-app/secrets/db.txt b/laravel-app/secrets/db.txt',
+      'new file mode 100600',
+      '--- /dev/null',
+      '+++ b/laravel-app/secrets/db.txt',
+      '@@ -0,0 +1 @@',
+      '+laravel',
+      '',
+    ].join('\n');
+    const masked = maskDiff(diff, ['laravel']);
+    const headers = masked.split('\n').filter((l) => /^(diff|---|\+\+\+) /.test(l) && !l.endsWith('/dev/null'));
+    expect(headers).toHaveLength(5);
+    for (const h of headers) expect(h).toContain('laravel-app/');
+    expect(masked).toContain('-      DB_PASSWORD: ********\n');
+    expect(masked).toContain('\n+********\n');
+    expect(masked.replace(/(diff --git|---|\+\+\+) .*\n/g, '')).not.toContain('laravel');
   });
 
   it('status precedence, patch names, commit message without --message', () => {
