@@ -238,9 +238,12 @@ describe.skipIf(!sharedPresent)('batch over corpus-built repositories', () => {
   if (!sharedPresent) console.log(sharedSkipMessage);
   let root: string;
   let names: string[];
+  /** An untouched copy: the patches test applies its patches to `root`. */
+  let pristine: string;
   beforeAll(() => {
     root = tempRoot('corpus');
     names = [...corpusFleet(root), ...inlineFleet(root, ['invalid-yaml', 'clean-app'])];
+    pristine = copyFleet(root, `${root}-pristine`);
   }, 120_000);
 
   it('--run extract --patches: one 0600 patch per changed repository, repositories untouched; each patch applies with git apply to exactly what a write run produces', async () => {
@@ -271,16 +274,17 @@ describe.skipIf(!sharedPresent)('batch over corpus-built repositories', () => {
   });
 
   it('--run fix --dry-run then --commit on a copy: one commit per changed repository holding exactly the files the dry run listed', async () => {
-    const before = allSnapshots(root, names);
-    const dry = await composemod(['batch', root, '--run', 'fix', '--dry-run', '--report', `${root}-fix-dry.jsonl`], { cwd: root });
+    const fleet = copyFleet(pristine, `${root}-fix`);
+    const before = allSnapshots(fleet, names);
+    const dry = await composemod(['batch', fleet, '--run', 'fix', '--dry-run', '--report', `${fleet}-dry.jsonl`], { cwd: fleet });
     expect(dry.code).toBe(2); // invalid-yaml
-    expect(allSnapshots(root, names)).toEqual(before);
-    const planned = byRepo(readReport(`${root}-fix-dry.jsonl`));
+    expect(allSnapshots(fleet, names)).toEqual(before);
+    const planned = byRepo(readReport(`${fleet}-dry.jsonl`));
     const changed = Object.values(planned).filter((l) => l.status === 'changed');
     expect(changed.length).toBeGreaterThanOrEqual(5);
     for (const l of changed) for (const f of l.files) expect(dry.stdout).toContain(`diff --git a/${l.repo}/${f.path} b/${l.repo}/${f.path}`);
 
-    const copy = copyFleet(root, `${root}-commit`);
+    const copy = copyFleet(pristine, `${root}-commit`);
     const r = await composemod(['batch', copy, '--run', 'fix', '--commit', '--branch', 'composemod/fix', '--report', `${copy}.jsonl`], { cwd: copy });
     expect(r.code).toBe(2);
     const done = byRepo(readReport(`${copy}.jsonl`));
