@@ -51,13 +51,14 @@ const empty = (status: Status, reason?: string): ProjectRun => ({ status, reason
 export const errorRun = (error: RecordError): ProjectRun => ({ ...empty('error'), error });
 
 /**
- * An error from a command, as a project outcome. Detection's refusals (the layout of the
- * directory is ambiguous: name the environments with --env) are about the directory, not a
- * file: they are `refused`, a decision for a human. Everything else is an `error`; an error
- * that is not a ComposemodError is a crash of the command (an internal error).
+ * An error from a command, as a project outcome. Bad input always names its file (and line):
+ * that is an `error`. A ComposemodError about the directory itself (detection cannot tell the
+ * layout: name the environments with --env) or about no file at all (a command declining as a
+ * whole, such as the fixes' intent check) is `refused`: a decision for a human. An error that
+ * is not a ComposemodError is a crash of the command (an internal error).
  */
 export function outcomeOfError(e: unknown, dir: string): ProjectRun {
-  if (e instanceof ComposemodError && e.file === dir && e.line === undefined) return empty('refused', e.message);
+  if (e instanceof ComposemodError && (e.file === undefined || e.file === dir) && e.line === undefined) return empty('refused', e.message);
   return errorRun(recordError(e));
 }
 

@@ -289,8 +289,10 @@ describe('one repository (runRepository)', () => {
     );
   });
 
-  it('errors: a refusal about the directory is `refused`, a located one `error`, anything else an internal error', () => {
+  it('errors: about the directory or no file is `refused`, a file\'s is `error`, anything else an internal error', () => {
     expect(outcomeOfError(new ComposemodError('cannot tell ...', { file: '/r/p' }), '/r/p')).toMatchObject({ status: 'refused', reason: 'cannot tell ...' });
+    expect(outcomeOfError(new ComposemodError('refused: the fixes would change ...'), '/r/p')).toMatchObject({ status: 'refused' });
+    expect(outcomeOfError(new ComposemodError('permission denied', { file: '/r/p/compose.yaml' }), '/r/p')).toMatchObject({ status: 'error' });
     expect(outcomeOfError(new ComposemodError('bad', { file: '/r/p/compose.yaml', line: 3, col: 2 }), '/r/p')).toMatchObject({
       status: 'error',
       error: { message: 'bad', file: '/r/p/compose.yaml', line: 3, col: 2 },
