@@ -4,14 +4,16 @@
  * --dry-run, --patches (checked with `git apply`), --commit, --shard, --resume, and the
  * repositories that must be reported without stopping the others.
  */
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, readFileSync, statSync, writeFileSync, readdirSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { sharedPresent, sharedSkipMessage } from '../helpers/shared.js';
-import { GIT_ENV, buildCli, builtCli, byRepo, composemod, gitIn, makeRepo, readReport, runProcess, snapshot, tempRoot, type ReportLine } from './helpers.js';
+import { GIT_ENV, buildCli, builtCli, byRepo, composemod, gitIn, makeRepo, readReport, runProcess, snapshot, removeTempRoots, tempRoot, type ReportLine } from './helpers.js';
 import { SECRET, copyFleet, corpusFleet, inlineFleet } from './fleet.js';
 
+
+afterAll(() => removeTempRoots());
 beforeAll(async () => {
   await buildCli();
 }, 600_000);

@@ -9,15 +9,17 @@
  *    (the files, `git init`, `git add --force --all`, a commit), the changeset being the diff.
  * composemod is the built CLI, on PATH as `composemod`.
  */
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { chmodSync, cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { projectRoot } from '../helpers/shared.js';
 import { shardOf } from '../../src/batch/repos.js';
-import { GIT_ENV, buildCli, builtCli, byRepo, gitIn, readReport, runProcess, tempRoot } from './helpers.js';
+import { GIT_ENV, buildCli, builtCli, byRepo, gitIn, readReport, runProcess, removeTempRoots, tempRoot } from './helpers.js';
 import { SECRET, inlineFleet } from './fleet.js';
 
+
+afterAll(() => removeTempRoots());
 const examples = path.join(projectRoot, 'examples');
 const FLEET = ['app-secrets', 'nested-deploy', 'clean-app', 'invalid-yaml'];
 

@@ -162,8 +162,27 @@ export function corpusFiles(source: string, name?: string): Record<string, strin
   return out;
 }
 
+const roots: string[] = [];
+
+/** A new temp directory; `removeTempRoots()` (in an afterAll) deletes every one made so far. */
 export function tempRoot(prefix: string): string {
-  return mkdtempSync(path.join(tmpdir(), `cm-batch-${prefix}-`));
+  const dir = mkdtempSync(path.join(tmpdir(), `cm-batch-${prefix}-`));
+  roots.push(dir);
+  return dir;
+}
+
+/** Deletes the temp directories (and the siblings tests made beside them: `<root>-copy`). */
+export function removeTempRoots(): void {
+  for (const dir of roots.splice(0)) {
+    for (const name of readdirSync(path.dirname(dir)))
+      if (name === path.basename(dir) || name.startsWith(`${path.basename(dir)}-`)) {
+        try {
+          rmSync(path.join(path.dirname(dir), name), { recursive: true, force: true });
+        } catch {
+          /* best effort: the permission test leaves a directory a non-root user cannot list */
+        }
+      }
+  }
 }
 
 /** Every file under `dir` except `.git/` (path -> content). */

@@ -2,7 +2,7 @@
  * The parts of batch, in-process: repository listing and shards, project discovery, the
  * per-repository pipeline (runRepository), the report file, the summary and the progress.
  */
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, afterAll } from 'vitest';
 import fc from 'fast-check';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,8 +17,10 @@ import { exitCode } from '../../src/batch/batch.js';
 import { createProgress, fmtSeconds } from '../../src/batch/progress.js';
 import type { BatchSettings, RepoRecord, Status } from '../../src/batch/types.js';
 import { corpusPairs, sharedPresent } from '../helpers/shared.js';
-import { GIT_ENV, corpusFiles, gitIn, makeRepo, snapshot, tempRoot } from './helpers.js';
+import { GIT_ENV, corpusFiles, gitIn, makeRepo, snapshot, removeTempRoots, tempRoot } from './helpers.js';
 
+
+afterAll(() => removeTempRoots());
 const settings = (over: Partial<BatchSettings> = {}): BatchSettings => ({
   run: 'fix',
   commandOptions: {},
