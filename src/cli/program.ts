@@ -131,15 +131,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
     .addOption(new Option('--fail-on <severity>', 'with --check: the lowest severity that fails (a pending change is a warning)').choices(['error', 'warning', 'note']).default('warning'))
     .option('--allow-dirty', 'write even when git has uncommitted changes to the files to change')
     .option('--json', 'print a machine-readable report (secret values masked)');
-  for (const meta of fixes) {
-    for (const o of meta.options) {
-      const kebab = o.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-      const flag = o.type === 'boolean' ? `--${kebab}` : `--${kebab} <${o.placeholder ?? 'value'}>`;
-      const opt = new Option(flag, `[${meta.name}] ${o.description}`);
-      if (o.type === 'list') opt.argParser(collect);
-      fix.addOption(opt);
-    }
-  }
+  addFixOptions(fix, fixes);
   fix
     .addHelpText(
       'after',
@@ -150,6 +142,59 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
     .action(async (paths: string[], opts: Record<string, unknown>, cmd: Command) => {
       const { fixCommand } = await import('./commands/fix.js');
       setExit(await fixCommand(io, paths, { ...opts, color: cmd.optsWithGlobals().color as boolean }));
+    });
+
+  const batch = program
+    .command('batch')
+    .description('run extract, fix or check in every compose project of many repositories (parallel, resumable, sharded)')
+    .argument('[root]', 'directory whose subdirectories are git work trees (or one work tree)', '.')
+    .addOption(new Option('--run <command>', 'the command to run in each repository').choices(['extract', 'fix', 'check']).makeOptionMandatory())
+    .option('--repos <file>', 'run these repositories instead: one path a line, relative to root')
+    .option('--jobs <n>', 'repositories in parallel, one worker process each (default: number of CPUs)')
+    .option('--shard <i/n>', 'run only shard i of n (0-based; a stable hash of each repository path)')
+    .option('--report <file.jsonl>', 'write one JSON line per repository as it finishes')
+    .option('--resume <file.jsonl>', 'skip repositories already in this report (and append to it unless --report names another)')
+    .option('--patches <dir>', 'write one git-apply-able patch per changed repository into dir instead of changing it')
+    .option('--commit', 'commit the changes on a new branch in each changed repository (never pushes)')
+    .option('--branch <name>', 'with --commit: the branch to create from HEAD')
+    .option('--message <text>', 'with --commit: the commit subject (the body lists what changed and why)')
+    .option('--allow-dirty', 'with --commit: run in work trees with uncommitted changes (files composemod changes must be clean)')
+    .option('--dry-run', 'write nothing; print each changed repository\'s diff (secret values masked)')
+    .option('--check', 'write nothing; exit 1 if any repository would change or has findings')
+    .option('--fail-fast', 'stop starting repositories after the first error')
+    .option('--timeout <seconds>', 'per repository; a repository that takes longer is stopped and reported', '300')
+    .option('--json', 'print the summary as JSON on stdout (diffs are left out)')
+    .option('--layout <layout>', '[extract] override or per-env')
+    .option('--base <file>', '[extract] name of the shared base file, relative to each project')
+    .option('--allow-reset', '[extract, container-name-replicas] may use !reset / !override (Compose >= 2.24.4)')
+    .option('--only <fixes>', '[fix, check] run only these fixes (comma-separated)')
+    .option('--skip <fixes>', '[fix, check] skip these fixes (comma-separated)');
+  addFixOptions(batch, fixes);
+  batch
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Each repository runs isolated in a worker process: an error, a bad file, a crash or a timeout',
+        'is that repository\'s result and the batch goes on. Projects are the directories, at any depth,',
+        'holding compose files (.git, node_modules, vendored and gitignored paths skipped).',
+        'Statuses: changed, unchanged, findings, refused (composemod declined: an ambiguous layout, a',
+        'migration that does not verify, a dirty work tree with --commit), error.',
+        '',
+        'Examples:',
+        '  composemod batch ~/src --run fix --dry-run',
+        '  composemod batch ~/src --run extract --patches out/patches --report out/report.jsonl',
+        '  composemod batch ~/src --run fix --only add-volumes --commit --branch composemod/add-volumes',
+        '  composemod batch /repos --run check --shard 3/8 --report report-3.jsonl   # one of 8 machines',
+        '  composemod batch ~/src --run fix --resume report.jsonl                  # continue a run',
+        '',
+        'Exit codes: 0 nothing to change, 1 something to change or findings (with --check or',
+        '--run check), 2 if any repository errored (the others still ran) or invalid usage.',
+      ].join('\n'),
+    )
+    .action(async (root: string, opts: Record<string, unknown>, cmd: Command) => {
+      const { batchCommand } = await import('./commands/batch.js');
+      setExit(await batchCommand(io, { root, ...opts, color: cmd.optsWithGlobals().color as boolean }));
     });
 
   program
@@ -175,10 +220,24 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
   return program;
 }
 
-/** Fix metadata is needed only to build the `fix` options; loading it costs the transforms. */
+/** Each fix's own options become flags (`[fix] description`). */
+function addFixOptions(cmd: Command, fixes: readonly TransformMeta[]): void {
+  for (const meta of fixes) {
+    for (const o of meta.options) {
+      const kebab = o.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      if (cmd.options.some((x) => x.long === `--${kebab}`)) continue; // batch: already there (extract's --allow-reset)
+      const flag = o.type === 'boolean' ? `--${kebab}` : `--${kebab} <${o.placeholder ?? 'value'}>`;
+      const opt = new Option(flag, `[${meta.name}] ${o.description}`);
+      if (o.type === 'list') opt.argParser(collect);
+      cmd.addOption(opt);
+    }
+  }
+}
+
+/** Fix metadata is needed only to build the `fix` and `batch` options; loading it costs the transforms. */
 async function fixMetas(argv: string[]): Promise<TransformMeta[]> {
   const words = argv.filter((a) => !a.startsWith('-'));
-  if (!words.some((w) => w === 'fix' || w === 'help')) return [];
+  if (!words.some((w) => w === 'fix' || w === 'batch' || w === 'help')) return [];
   const { transforms } = await import('../transforms/index.js');
   return transforms.map((t) => t.meta);
 }

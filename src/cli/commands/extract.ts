@@ -44,6 +44,15 @@ export interface ExtractOptions {
  * 2 bad input or a migration that cannot be done safely (nothing written).
  */
 export async function extractCommand(io: Io, opts: ExtractOptions): Promise<number> {
+  const { result, detected, after } = await extractProject(io, opts);
+  return finish(io, opts, result, detected, after);
+}
+
+/**
+ * Detects (or takes from `--env`) the project's environments and plans the extraction; writes
+ * nothing. `extract` and `batch --run extract` share it.
+ */
+export async function extractProject(io: Io, opts: ExtractOptions): Promise<{ result: ExtractResult; detected: string[]; after?: After }> {
   if (opts.layout !== undefined && opts.layout !== 'override' && opts.layout !== 'per-env')
     throw new ComposemodError(`invalid --layout "${String(opts.layout)}": use override or per-env`);
   const dir = path.resolve(io.cwd, opts.dir ?? '.');
@@ -69,7 +78,7 @@ export async function extractCommand(io: Io, opts: ExtractOptions): Promise<numb
           : project.kind === 'single'
             ? 'a single environment: nothing to share'
             : `no compose files in ${rel(io, dir)} (looked for compose.yaml, docker-compose.yml, compose.<env>.yaml, ...)`;
-      return finish(io, opts, { status: 'nothing-to-do', reason, environments: [], layers: [], changes: [], linesBefore: 0, linesAfter: 0, notes: [], warnings: [] }, detected);
+      return { result: { status: 'nothing-to-do', reason, environments: [], layers: [], changes: [], linesBefore: 0, linesAfter: 0, notes: [], warnings: [] }, detected };
     }
     environments = project.environments;
     loaded = project.sources;
@@ -100,7 +109,7 @@ export async function extractCommand(io: Io, opts: ExtractOptions): Promise<numb
   });
   // src/refs: references to the old file lists follow the new ones; prettier keeps formatting
   const after = await (await import('../../refs/extract.js')).afterExtract(result, { updateRefs: opts.updateRefs });
-  return finish(io, opts, after.result, detected, after);
+  return { result: after.result, detected, after };
 }
 
 type After = { summary(cwd: string, written: boolean): string; json(cwd: string): Record<string, unknown> };
