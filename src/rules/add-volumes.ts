@@ -20,23 +20,14 @@
  * - Services built from a Dockerfile (`build:`) or scaled to several replicas are skipped.
  */
 import path from 'node:path';
-import type { Transform, TransformContext, ProjectFile, Environment, Severity } from './types.js';
+import type { Rule, RuleContext, Severity } from './types.js';
+import type { ComposeFile, Environment } from './project.js';
 import { volumeMounted } from './intent/deltas.js';
 import { parseDotenv } from './util/dotenv.js';
 import { dataPathOf, type DataPath, type StatefulImage } from './data/stateful-images.js';
-import {
-  editBlocker,
-  exists,
-  fileHasService,
-  isObj,
-  ownerOf,
-  sectionOf,
-  serviceOf,
-  serviceOrder,
-  servicesOf,
-  strings,
-  type Obj,
-} from './lib/project-view.js';
+import { asNumber, isObj, strings, type Obj } from '../core/plain.js';
+import { fileHasService, sectionOf, serviceOf, serviceOrder, servicesOf } from './lib/services.js';
+import { addToService, editBlocker, envsUsing, exists, ownerOf, sharedFiles } from './place.js';
 import { nodeAt } from '../core/query.js';
 import { isCollection, isMap, isScalar, isSeq } from 'yaml';
 
@@ -101,7 +92,7 @@ function coverage(services: Record<string, Obj>, name: string, path: string): Co
 }
 
 /** Profiles enabled without a flag: `COMPOSE_PROFILES` in the project's .env. */
-function activeProfiles(ctx: TransformContext): Set<string> {
+function activeProfiles(ctx: RuleContext): Set<string> {
   const v = parseDotenv(ctx.readFile('.env') ?? '').get('COMPOSE_PROFILES')?.value;
   return new Set((v ?? '').split(',').map((p) => p.trim()).filter(Boolean));
 }
@@ -128,9 +119,6 @@ function dataNotCarried(env: Environment, service: string, entry: StatefulImage,
   return `${service}: data it already has is ${where}; the new volume ${volume} starts empty and the next \`up\` recreates the container without it. To keep that data, before \`up\`: ${copy}`;
 }
 
-const asNumber = (v: unknown): number | undefined =>
-  typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
-
 interface Need {
   env: Environment;
   service: string;
@@ -139,23 +127,38 @@ interface Need {
   why: string;
 }
 
-export const addVolumes: Transform = {
+const rule: Rule = {
   meta: {
-    name: 'add-volumes',
+    id: 'add-volumes',
     description: 'Mount a named volume at the data directory of stateful services (postgres, redis, mongo...)',
     rationale:
       'A database or cache whose data directory is not on a volume loses its data whenever the container is recreated; a named volume keeps it across `up`, `down` and image upgrades.',
-    network: false,
+    severity: 'warning',
+    fixable: 'safe',
+    docs: 'docs/rules/add-volumes.md',
+    kinds: {
+      'postgres18-layout': { severity: 'error', description: 'postgres 18+ with a mount at /var/lib/postgresql/data: the server refuses to start' },
+      'mount-inside': { severity: 'warning', description: 'a mount inside the data directory keeps only part of it' },
+      'anonymous-volume': { severity: 'warning', description: 'the data directory is an anonymous volume: `down` + `up` starts from an empty one' },
+      tmpfs: { severity: 'warning', description: 'the data directory is a tmpfs: ephemeral by choice' },
+      ephemeral: { severity: 'note', description: 'the image is configured to keep nothing on disk' },
+      'unknown-data-path': { severity: 'warning', description: 'the image keeps state, but where depends on something composemod cannot tell' },
+      'unknown-mounts': { severity: 'warning', description: 'the mounts cannot be judged (volumes_from a container)' },
+      replicas: { severity: 'warning', description: 'several replicas cannot share one data volume' },
+      'shared-files': { severity: 'warning', description: 'every file of the environment is shared with one that keeps the data differently' },
+      'not-editable': { severity: 'warning', description: 'the place to add the mount cannot be edited in place (alias, `<<`, not a list)' },
+      'data-not-carried': { severity: 'warning', description: 'after the fix: data the container already has is not carried into the new volume (with the command that copies it)' },
+    },
     options: [],
   },
-  run(ctx: TransformContext): void {
+  check(ctx: RuleContext): void {
     const { project } = ctx;
     const warned = new Set<string>();
-    const warn = (id: string, service: string, message: string, file?: string, severity: Severity = 'warning'): void => {
+    const warn = (kind: string, service: string, message: string, file?: string, severity?: Severity): void => {
       const key = `${service}\0${message}`;
       if (warned.has(key)) return;
       warned.add(key);
-      ctx.warn({ id, severity, service, message, file });
+      ctx.report({ kind, severity, service, message, file, ...(file ? { path: ['services', service, 'volumes'] } : {}) });
     };
     const active = activeProfiles(ctx);
 
@@ -247,7 +250,7 @@ export const addVolumes: Transform = {
 
     // 2. Where each mount goes: file -> service -> path.
     interface Placement {
-      file: ProjectFile;
+      file: ComposeFile;
       service: string;
       path: string;
       entry: StatefulImage;
@@ -263,20 +266,19 @@ export const addVolumes: Transform = {
       // file and defines the service needs exactly that path.
       const needPath = new Map<Environment, string>(list.map((n) => [n.env, n.path]));
       const idle = idleEnvs.get(service) ?? new Set<Environment>();
-      const safe = (file: ProjectFile, path: string): boolean =>
+      const safe = (file: ComposeFile, path: string): boolean =>
         project.environments.every(
           (e) => !e.files.includes(file) || serviceOf(e.merged, service) === undefined || idle.has(e) || (needPath.get(e) === path && !ok.has(e)),
         );
-      const using = (file: ProjectFile): Environment[] =>
-        project.environments.filter((e) => e.files.includes(file) && serviceOf(e.merged, service) !== undefined);
+      const using = (file: ComposeFile): Environment[] => envsUsing(project, file, service);
       for (const [path, group] of byPath) {
         const envs = group.map((n) => n.env);
         // one edit for every environment: the file that sets the image when they all take it
         // from the same one, else the first file they all share that defines the service
         const owners = new Set(envs.map((e) => ownerOf(e, service, 'image')));
         const common = owners.size === 1 ? [...owners][0] : undefined;
-        const shared = envs[0].files.filter((f) => envs.every((e) => e.files.includes(f)) && fileHasService(f, service));
-        const one = [common, ...shared].find((f): f is ProjectFile => !!f && safe(f, path));
+        const shared = sharedFiles(envs).filter((f) => fileHasService(f, service));
+        const one = [common, ...shared].find((f): f is ComposeFile => !!f && safe(f, path));
         if (one) {
           placements.push({ file: one, service, path, entry: group[0].entry, why: group[0].why, envs: using(one) });
           continue;
@@ -285,7 +287,7 @@ export const addVolumes: Transform = {
           if (placements.some((p) => p.service === service && p.envs.includes(n.env))) continue;
           // prefer the image owner, then the latest file of the environment, that is safe
           const candidates = [ownerOf(n.env, service, 'image'), ...[...n.env.files].reverse()].filter(
-            (f): f is ProjectFile => !!f && safe(f, path),
+            (f): f is ComposeFile => !!f && safe(f, path),
           );
           const file = candidates.find((f) => fileHasService(f, service)) ?? candidates[0];
           if (!file) {
@@ -357,21 +359,27 @@ export const addVolumes: Transform = {
         continue;
       }
       const { name, reused } = nameFor(p);
+      const envNote = project.environments.length > 1 ? ` (environments: ${p.envs.map((e) => e.name).join(', ')})` : '';
+      const fix = ctx.report({
+        message: `${service} keeps its data in ${p.path} (${p.why}), which is not on a volume: it is lost whenever the container is recreated${envNote}`,
+        file,
+        path: svcPath,
+        service,
+        environments: p.envs.map((e) => e.name),
+      });
+      if (!fix) continue;
       claimed.push({ name, envs: p.envs });
-      const ed = ctx.editor(file);
+      const ed = fix.editor(file);
       // long syntax when the file's existing list is written that way
       const items = isSeq(volValue) ? volValue.items : [];
       const long = items.length > 0 && items.every((i) => isMap(i));
       const item = long ? { type: 'volume', source: name, target: p.path } : `${name}:${p.path}`;
       if (volNode) ed.appendItem(volPath, item);
-      else if (exists(file, svcPath)) ed.insertPair(svcPath, 'volumes', [item]);
-      else if (exists(file, ['services'])) ed.insertPair(['services'], service, { volumes: [item] });
-      else ed.setIn(volPath, [item]);
+      else addToService(ed, file, service, 'volumes', [item]);
       const declared = p.envs.every((e) => name in sectionOf(e.merged, 'volumes'));
       if (!declared) ed.setIn(['volumes', name], null);
-      for (const e of p.envs) ctx.intend(volumeMounted({ env: e.name, service }, p.path, name));
-      const envNote = project.environments.length > 1 ? ` (environments: ${p.envs.map((e) => e.name).join(', ')})` : '';
-      ctx.note({
+      for (const e of p.envs) fix.intend(volumeMounted({ env: e.name, service }, p.path, name));
+      fix.note({
         file: file.path,
         service,
         message: `mounted volume ${name} at ${p.path}${declared ? '' : ` and declared it`}${envNote}`,
@@ -379,8 +387,10 @@ export const addVolumes: Transform = {
       });
       if (!carried.has(service)) {
         carried.add(service);
-        warn('data-not-carried', service, dataNotCarried(p.envs[0], service, p.entry, p.path, name), file.path);
+        fix.after({ kind: 'data-not-carried', service, message: dataNotCarried(p.envs[0], service, p.entry, p.path, name), file: file.path, path: volPath });
       }
     }
   },
 };
+
+export default rule;

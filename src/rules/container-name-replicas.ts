@@ -15,13 +15,14 @@
  * `network_mode: container:<name>`...), it is left for a human (error): removing it would cut
  * them off. `--allow-reset` needs Docker Compose >= 2.24.4 (`--compose-version`).
  */
-import type { Environment, ProjectFile, Severity, Transform, TransformContext } from './types.js';
+import type { Rule, RuleContext, Severity } from './types.js';
+import type { ComposeFile, Environment } from './project.js';
 import { containerNameRemoved } from './intent/deltas.js';
 import { describeRuntime } from './settings.js';
-import { editBlocker, exists, isObj, serviceOf, serviceOrder, servicesOf, type Obj } from './lib/project-view.js';
-import { isMergeKey, keyValue, nodeAt } from '../core/query.js';
+import { isObj, type Obj } from '../core/plain.js';
+import { serviceOf, serviceOrder, servicesOf } from './lib/services.js';
+import { addToService, editBlocker, envsUsing, exists, fileOnlyFor, firstServiceKey, ownerOf } from './place.js';
 import { hostTokens } from './lib/references.js';
-import { isMap } from 'yaml';
 
 const RE_VAR = /\$\{?[A-Za-z_]/;
 
@@ -69,13 +70,24 @@ function referencesTo(env: Environment, name: string, except: string): string[] 
   return out;
 }
 
-export const containerNameReplicas: Transform = {
+const rule: Rule = {
   meta: {
-    name: 'container-name-replicas',
+    id: 'container-name-replicas',
     description: 'Remove container_name from services that run more than one replica',
     rationale:
       'Container names are unique per Docker host, so Compose refuses to scale a service that sets container_name; replicas are reached by the service name instead.',
-    network: false,
+    severity: 'error',
+    fixable: 'safe',
+    docs: 'docs/rules/container-name-replicas.md',
+    kinds: {
+      'variable-replicas': { severity: 'warning', description: 'the replica count is a variable: not taken as more than 1' },
+      'name-in-use': { severity: 'error', description: 'other services reach the container by its fixed name: point them at the service name first' },
+      'not-editable': { severity: 'warning', description: 'container_name is reached through an alias or `<<`, or the file to move it into cannot be edited in place' },
+      'shared-name': { severity: 'warning', description: 'the name comes from a file environments that do not scale also use, and they have no file of their own to keep it in' },
+      'own-name': { severity: 'warning', description: 'an override sets its own container_name that the shared file overrides' },
+      'reset-target': { severity: 'warning', description: 'with --allow-reset: no file of the scaling environment can hold `container_name: !reset null`' },
+      'reset-unsupported': { severity: 'warning', description: '--allow-reset ignored: the target Compose version has no `!reset`' },
+    },
     options: [
       {
         name: 'allowReset',
@@ -86,18 +98,18 @@ export const containerNameReplicas: Transform = {
       },
     ],
   },
-  run(ctx: TransformContext): void {
+  check(ctx: RuleContext): void {
     const { project } = ctx;
     const allowReset = ctx.options.allowReset === true;
     const warned = new Set<string>();
-    const warn = (id: string, service: string, message: string, file?: string, severity: Severity = 'warning'): void => {
+    const warn = (kind: string, service: string, message: string, file?: string, severity: Severity = 'warning'): void => {
       if (warned.has(message)) return;
       warned.add(message);
-      ctx.warn({ id, severity, service, message, file });
+      ctx.report({ kind, severity, service, message, file, ...(file ? { path: ['services', service, 'container_name'] } : {}) });
     };
     if (allowReset && !ctx.capabilities.resetTag)
-      ctx.warn({
-        id: 'reset-unsupported',
+      ctx.report({
+        kind: 'reset-unsupported',
         message: `--allow-reset ignored: \`!reset\` needs Docker Compose >= 2.24.4 and the target is ${describeRuntime(ctx.runtime)}`,
       });
     const useReset = allowReset && ctx.capabilities.resetTag;
@@ -137,17 +149,16 @@ export const containerNameReplicas: Transform = {
         continue;
       }
       const isScaling = (e: Environment): boolean => scaling.has(e);
-      const envsOf = (f: ProjectFile): Environment[] =>
-        project.environments.filter((e) => e.files.includes(f) && serviceOf(e.merged, service) !== undefined);
-      const setsName = (f: ProjectFile): boolean => {
+      const envsOf = (f: ComposeFile): Environment[] => envsUsing(project, f, service);
+      const setsName = (f: ComposeFile): boolean => {
         const svc = serviceOf(f.model, service);
         return !!svc && svc.container_name !== undefined;
       };
 
       // files to delete from, and values to move into non-scaling environments
-      const deletions = new Set<ProjectFile>();
-      const moves = new Map<ProjectFile, { value: unknown; from: ProjectFile; envs: Environment[] }>();
-      const resets = new Map<ProjectFile, { value: unknown; from: ProjectFile; envs: Environment[] }>();
+      const deletions = new Set<ComposeFile>();
+      const moves = new Map<ComposeFile, { value: unknown; from: ComposeFile; envs: Environment[] }>();
+      const resets = new Map<ComposeFile, { value: unknown; from: ComposeFile; envs: Environment[] }>();
       let blocked = false;
       for (const env of scaling.keys()) {
         for (const f of env.files.filter(setsName)) {
@@ -171,7 +182,7 @@ export const containerNameReplicas: Transform = {
           }
           if (useReset) {
             // unset the shared name in a file only scaling environments use
-            const target = [...env.files].reverse().find((g) => g !== f && envsOf(g).every(isScaling));
+            const target = fileOnlyFor(project, env, isScaling, { service, except: f });
             const blocker = target && (exists(target, ['services', service]) ? editBlocker(target, ['services', service]) : 'the service is not in it');
             if (!target || blocker) {
               warn(
@@ -189,9 +200,9 @@ export const containerNameReplicas: Transform = {
             continue;
           }
           // each losing environment needs a file of its own (used by no scaling environment)
-          const targets = new Map<Environment, ProjectFile>();
+          const targets = new Map<Environment, ComposeFile>();
           for (const n of losing) {
-            const own = [...n.files].reverse().find((g) => g !== f && envsOf(g).every((e) => !isScaling(e)));
+            const own = fileOnlyFor(project, n, (e) => !isScaling(e), { service, except: f });
             if (own) targets.set(n, own);
           }
           if (targets.size < losing.length) {
@@ -228,23 +239,28 @@ export const containerNameReplicas: Transform = {
       const why = [...scaling]
         .map(([e, sc]) => `${project.environments.length > 1 ? `${e.name} runs` : 'it runs'} ${sc.count} replicas (${sc.attr})`)
         .join(', ');
+      // the finding: at the container_name the first scaling environment gets
+      const [firstEnv] = scaling.keys();
+      const owner = ownerOf(firstEnv, service, 'container_name');
+      const name = serviceOf(firstEnv.merged, service)!.container_name;
+      const fix = ctx.report({
+        message: `${service} sets container_name (${String(name)}) but ${why}: Compose refuses to scale a service with a fixed container name`,
+        file: owner,
+        path: ['services', service, 'container_name'],
+        service,
+        environments: [...scaling.keys()].map((e) => e.name),
+      });
+      if (!fix) continue;
       const reason = `${why}; a container name is unique per host, so Compose refuses to scale a service that sets container_name (reach the replicas by the service name ${service})`;
       for (const f of deletions) {
         const value = serviceOf(f.model, service)!.container_name;
-        ctx.editor(f).deletePair(['services', service, 'container_name']);
-        ctx.note({ file: f.path, service, message: `removed container_name: ${String(value)}`, reason });
+        fix.editor(f).deletePair(['services', service, 'container_name']);
+        fix.note({ file: f.path, service, message: `removed container_name: ${String(value)}`, reason });
       }
       for (const [own, m] of moves) {
-        const ed = ctx.editor(own);
-        const svcPath = ['services', service];
-        const svcRef = nodeAt(own.source, svcPath);
-        const first = svcRef && isMap(svcRef.node) ? svcRef.node.items.find((p) => !isMergeKey(p.key)) : undefined;
-        if (first) {
-          ed.insertPair(svcPath, 'container_name', m.value, { before: String(keyValue(first.key)) });
-        } else if (svcRef) ed.insertPair(svcPath, 'container_name', m.value);
-        else if (exists(own, ['services'])) ed.insertPair(['services'], service, { container_name: m.value });
-        else ed.setIn([...svcPath, 'container_name'], m.value);
-        ctx.note({
+        const first = firstServiceKey(own, service);
+        addToService(fix.editor(own), own, service, 'container_name', m.value, first ? { before: first } : {});
+        fix.note({
           file: own.path,
           service,
           message: `moved container_name: ${String(m.value)} here from ${m.from.path}`,
@@ -252,20 +268,18 @@ export const containerNameReplicas: Transform = {
         });
       }
       for (const [target, r] of resets) {
-        const svcPath = ['services', service];
-        const svcRef = nodeAt(target.source, svcPath);
-        const first = svcRef && isMap(svcRef.node) ? svcRef.node.items.find((p) => !isMergeKey(p.key)) : undefined;
-        ctx
-          .editor(target)
-          .insertPair(svcPath, 'container_name', null, { tag: '!reset', ...(first ? { before: String(keyValue(first.key)) } : {}) });
-        ctx.note({
+        const first = firstServiceKey(target, service);
+        fix.editor(target).insertPair(['services', service], 'container_name', null, { tag: '!reset', ...(first ? { before: first } : {}) });
+        fix.note({
           file: target.path,
           service,
           message: `unset container_name (${String(r.value)}, from ${r.from.path}) with \`container_name: !reset null\``,
           reason: `${why}; the name stays for the environments that share ${r.from.path} without scaling. !reset needs Docker Compose >= 2.24.4`,
         });
       }
-      for (const env of scaling.keys()) ctx.intend(containerNameRemoved({ env: env.name, service }));
+      for (const env of scaling.keys()) fix.intend(containerNameRemoved({ env: env.name, service }));
     }
   },
 };
+
+export default rule;

@@ -1,24 +1,34 @@
-import type { Transform } from './types.js';
-import { addVolumes } from './add-volumes.js';
-import { secrets } from './secrets.js';
-import { networkSplit } from './network-split.js';
-import { containerNameReplicas } from './container-name-replicas.js';
-import { pinImages } from './pin-images.js';
-
 /**
- * Every fix, in the order they run. Order matters where fixes meet: volumes before secrets
- * (both add top-level sections), network-split after both, pin-images last.
+ * The one registry of rules. Each line is a rule id and the lazy import of its module (whose
+ * default export is the Rule); a module is loaded only when a command needs it. The order is
+ * the order `fix` applies them in: where fixes meet it matters (volumes before secrets, both
+ * adding top-level sections; network-split after both; pin-images last). A new rule adds one
+ * line here (docs/RULES.md).
  */
-export const transforms: readonly Transform[] = [
-  addVolumes,
-  secrets,
-  containerNameReplicas,
-  networkSplit,
-  pinImages,
+import type { Rule } from './types.js';
+
+const registry: readonly (readonly [id: string, load: () => Promise<{ default: Rule }>])[] = [
+  ['add-volumes', () => import('./add-volumes.js')],
+  ['secrets', () => import('./secrets.js')],
+  ['container-name-replicas', () => import('./container-name-replicas.js')],
+  ['network-split', () => import('./network-split.js')],
+  ['pin-images', () => import('./pin-images.js')],
+  ['unused-suppression', async () => ({ default: (await import('./unused-suppression.js')).unusedSuppressionRule })],
 ];
 
-export function findTransform(name: string): Transform | undefined {
-  return transforms.find((t) => t.meta.name === name);
+/** Every rule id, in registry order (no module loaded). */
+export const ruleIds: readonly string[] = registry.map(([id]) => id);
+
+/** Loads the rules with these ids (every rule when omitted), in registry order. */
+export async function loadRules(ids?: Iterable<string>): Promise<Rule[]> {
+  const want = ids ? new Set(ids) : undefined;
+  const picked = registry.filter(([id]) => !want || want.has(id));
+  const rules = await Promise.all(picked.map(async ([id, load]) => {
+    const rule = (await load()).default;
+    if (rule.meta.id !== id) throw new Error(`rules/index.ts: ${id} loads a rule whose meta.id is ${rule.meta.id}`);
+    return rule;
+  }));
+  return rules;
 }
 
-export type { Transform, TransformMeta, TransformContext, TransformOption } from './types.js';
+export type { Rule, RuleMeta, RuleContext, RuleOption, Finding, FindingInput, Fixer, FixEditor, Severity, Level, Fixability } from './types.js';

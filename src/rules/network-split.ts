@@ -25,9 +25,12 @@
  * the union over environments (a service on both in one environment is on both everywhere),
  * because the attachments usually live in the shared base.
  */
-import type { Environment, ProjectFile, Transform, TransformContext } from './types.js';
+import type { FixEditor, Rule, RuleContext } from './types.js';
+import type { ComposeFile, Environment } from './project.js';
 import { classify, serviceFacts, shortList, type Placement } from './lib/network-roles.js';
-import { editBlocker, exists, isObj, sectionOf, serviceOf, serviceOrder, servicesOf, type Obj } from './lib/project-view.js';
+import { isObj, type Obj } from '../core/plain.js';
+import { sectionOf, serviceOf, serviceOrder, servicesOf } from './lib/services.js';
+import { editBlocker, exists, sharedFiles } from './place.js';
 import { nodeAt, type Path } from '../core/query.js';
 import { networksChanged } from './intent/deltas.js';
 import { mountedFileReader } from './lib/references.js';
@@ -43,13 +46,19 @@ function attachments(svc: Obj): Record<string, unknown> {
   return { default: null };
 }
 
-export const networkSplit: Transform = {
+const rule: Rule = {
   meta: {
-    name: 'network-split',
+    id: 'network-split',
     description: 'Split a flat network into frontend and backend so the public edge cannot reach data stores',
     rationale:
       'On one flat network every container reaches every other one; keeping databases and caches on a backend network the public edge is not on limits what a compromised web service can reach.',
-    network: false,
+    severity: 'warning',
+    fixable: 'safe',
+    docs: 'docs/rules/network-split.md',
+    kinds: {
+      'ports-unreachable': { severity: 'warning', description: 'after the fix with --internal-backend: a backend-only service publishes ports nobody can reach' },
+      'no-outbound': { severity: 'note', description: 'after the fix with --internal-backend: a backend-only service has no outbound internet access' },
+    },
     options: [
       {
         name: 'internalBackend',
@@ -57,13 +66,16 @@ export const networkSplit: Transform = {
         type: 'boolean',
         default: false,
       },
+      { name: 'frontendNetwork', type: 'string', placeholder: 'NAME', default: 'frontend', description: 'name of the network of the public edge' },
+      { name: 'backendNetwork', type: 'string', placeholder: 'NAME', default: 'backend', description: 'name of the network of the data stores' },
     ],
   },
-  run(ctx: TransformContext): void {
+  check(ctx: RuleContext): void {
     const { project } = ctx;
     const internal = ctx.options.internalBackend === true;
-    const skip = (message: string, extra: { file?: string; service?: string } = {}): void =>
-      ctx.info({ id: 'skipped', message: `skipped: ${message}`, ...extra });
+    const F = typeof ctx.options.frontendNetwork === 'string' && ctx.options.frontendNetwork ? ctx.options.frontendNetwork : 'frontend';
+    const B = typeof ctx.options.backendNetwork === 'string' && ctx.options.backendNetwork ? ctx.options.backendNetwork : 'backend';
+    const skip = (message: string, extra: { file?: string; service?: string } = {}): void => ctx.explain(`skipped: ${message}`, extra);
     const envLabel = (e: Environment): string => (project.environments.length > 1 ? ` (environment ${e.name})` : '');
 
     // 1. Every environment must be flat, on the same network.
@@ -92,7 +104,7 @@ export const networkSplit: Transform = {
       if (def.ipam !== undefined) return skip(`${only} has an ipam configuration: choose the subnets of the new networks by hand`);
       if (isObj(def.driver_opts) && 'com.docker.network.bridge.name' in def.driver_opts)
         return skip(`${only} sets the bridge name (com.docker.network.bridge.name), which two networks cannot share; split it by hand`);
-      for (const taken of ['frontend', 'backend'])
+      for (const taken of [F, B])
         if (taken !== only && taken in sectionOf(env.merged, 'networks')) return skip(`a network named ${taken} is already declared`);
       for (const n of names) {
         const opts = attachments(services[n])[only];
@@ -105,8 +117,8 @@ export const networkSplit: Transform = {
       return;
     }
     if (alone.length && project.environments.length > 1)
-      ctx.info({ id: 'single-service', message: `${alone.map((e) => e.name).join(', ')} ${alone.length > 1 ? 'have' : 'has'} a single service: nothing to separate there; split decided by the other environments` });
-    if (network === 'frontend' || network === 'backend') return skip(`the only network is already called ${network}`);
+      ctx.explain(`${alone.map((e) => e.name).join(', ')} ${alone.length > 1 ? 'have' : 'has'} a single service: nothing to separate there; split decided by the other environments`);
+    if (network === F || network === B) return skip(`the only network is already called ${network}`);
     const old = network;
 
     // environments with a single service are left alone unless they share a file with the others
@@ -143,19 +155,19 @@ export const networkSplit: Transform = {
       );
     const netsOf = (name: string): string[] => {
       const p = placement.get(name)!;
-      return [...(p.frontend ? ['frontend'] : []), ...(p.backend ? ['backend'] : [])];
+      return [...(p.frontend ? [F] : []), ...(p.backend ? [B] : [])];
     };
 
     // 3. Plan the edits, checking every path first.
-    type Op = (file: ProjectFile) => void;
-    const plan: { file: ProjectFile; service?: string; op: Op }[] = [];
+    type Op = (file: ComposeFile, ed: FixEditor) => void;
+    const plan: { file: ComposeFile; service?: string; op: Op }[] = [];
     const blocked: string[] = [];
-    const check = (file: ProjectFile, path: Path): boolean => {
+    const check = (file: ComposeFile, path: Path): boolean => {
       const why = editBlocker(file, path);
       if (why) blocked.push(`${file.path}: ${why}`);
       return !why;
     };
-    const attachedIn = new Map<string, ProjectFile[]>(); // service -> files where its attachment was rewritten/added
+    const attachedIn = new Map<string, ComposeFile[]>(); // service -> files where its attachment was rewritten/added
 
     for (const file of files) {
       for (const name of Object.keys(servicesOf(file.model))) {
@@ -171,8 +183,7 @@ export const networkSplit: Transform = {
           plan.push({
             file,
             service: name,
-            op: (f) => {
-              const ed = ctx.editor(f);
+            op: (_f, ed) => {
               ed.replaceScalar([...netsPath, idx], nets[0]);
               for (const extra of nets.slice(1)) ed.appendItem(netsPath, extra);
             },
@@ -181,7 +192,7 @@ export const networkSplit: Transform = {
           if (!ref.node.items.some((p) => isScalar(p.key) && String(p.key.value) === old)) continue;
           if (ref.node.items.length !== 1) continue; // one network is used: it is the only entry
           // the whole value is rewritten: the old entry and its options go anyway
-          plan.push({ file, service: name, op: (f) => ctx.editor(f).setIn(netsPath, Object.fromEntries(nets.map((n) => [n, null]))) });
+          plan.push({ file, service: name, op: (_f, ed) => ed.setIn(netsPath, Object.fromEntries(nets.map((n) => [n, null]))) });
         } else continue;
         attachedIn.set(name, [...(attachedIn.get(name) ?? []), file]);
       }
@@ -197,14 +208,14 @@ export const networkSplit: Transform = {
           const svcPath: Path = ['services', name];
           if (!check(file, svcPath) || !check(file, [...svcPath, 'networks'])) continue;
           attachedIn.set(name, [...(attachedIn.get(name) ?? []), file]);
-          plan.push({ file, service: name, op: (f) => ctx.editor(f).insertPair(svcPath, 'networks', netsOf(name)) });
+          plan.push({ file, service: name, op: (_f, ed) => ed.insertPair(svcPath, 'networks', netsOf(name)) });
         }
       }
     }
     // top-level definitions: replace the old one where a file defines it; otherwise declare the
     // new networks in the files every environment shares (or each edited file)
     const defFiles = files.filter((f) => exists(f, ['networks', old]));
-    const defs: { file: ProjectFile; options: Obj }[] = [];
+    const defs: { file: ComposeFile; options: Obj }[] = [];
     for (const f of defFiles) {
       if (!check(f, ['networks', old])) continue;
       const raw = sectionOf(f.model, 'networks')[old] ?? {};
@@ -214,9 +225,9 @@ export const networkSplit: Transform = {
       if (unknown.length) blocked.push(`${f.path}: networks.${old} has ${unknown.join(', ')}`);
       defs.push({ file: f, options });
     }
-    let declareIn: ProjectFile[] = defs.map((d) => d.file);
+    let declareIn: ComposeFile[] = defs.map((d) => d.file);
     if (!declareIn.length || !envs.every((e) => e.files.some((f) => declareIn.includes(f)))) {
-      const shared = files.filter((f) => envs.every((e) => e.files.includes(f)));
+      const shared = files.filter((f) => sharedFiles(envs).includes(f));
       const extra = shared.length ? [shared[0]] : [...new Set([...attachedIn.values()].flat())];
       declareIn = [...new Set([...declareIn, ...extra])];
     }
@@ -224,37 +235,45 @@ export const networkSplit: Transform = {
     if (blocked.length) return skip(`cannot edit in place: ${blocked.join('; ')}`);
     if (!plan.length) return;
 
-    // 4. Apply.
-    for (const { file, op } of plan) op(file);
+    // 4. The finding, and its fix.
+    const at = defs[0] ? { file: defs[0].file, path: ['networks', old] } : { file: plan[0].file, path: ['services', plan[0].service ?? ''] };
+    const edge = [...placement].filter(([, p]) => p.frontend).map(([n]) => n);
+    const fix = ctx.report({
+      message: `every service is on one network (${old}): ${shortList(edge)} on the public side can reach the data stores ${shortList(backOnly)}; split it into ${F} and ${B}`,
+      ...at,
+      environments: envs.map((e) => e.name),
+    });
+    if (!fix) return;
+    for (const { file, op } of plan) op(file, fix.editor(file));
     for (const env of envs)
       for (const name of Object.keys(servicesOf(env.merged)))
-        if (placement.has(name)) ctx.intend(networksChanged({ env: env.name, service: name }, netsOf(name)));
+        if (placement.has(name)) fix.intend(networksChanged({ env: env.name, service: name }, netsOf(name)));
     for (const f of declareIn) {
-      const ed = ctx.editor(f);
+      const ed = fix.editor(f);
       const own = defs.find((d) => d.file === f);
       const options = own?.options ?? {};
       const value = (n: string): Obj | null => {
         const v: Obj = { ...options };
-        if (n === 'backend' && internal) v.internal = true;
+        if (n === B && internal) v.internal = true;
         return Object.keys(v).length ? v : null;
       };
       const section = nodeAt(f.source, ['networks'])?.node;
       if (own && isMap(section) && section.items.length === 1) {
         // only the old network is declared: rewrite the section's value
-        ed.setIn(['networks'], { frontend: value('frontend'), backend: value('backend') });
+        ed.setIn(['networks'], { [F]: value(F), [B]: value(B) });
       } else if (own && isMap(section)) {
         // keep the other (unused) declarations; the new ones take the old one's place
-        ed.insertPair(['networks'], 'frontend', value('frontend'), { before: old });
-        ed.insertPair(['networks'], 'backend', value('backend'), { before: old });
+        ed.insertPair(['networks'], F, value(F), { before: old });
+        ed.insertPair(['networks'], B, value(B), { before: old });
         ed.deletePair(['networks', old]);
       } else {
-        ed.setIn(['networks', 'frontend'], value('frontend'));
-        ed.setIn(['networks', 'backend'], value('backend'));
+        ed.setIn(['networks', F], value(F));
+        ed.setIn(['networks', B], value(B));
       }
       const kept = Object.keys(options);
-      ctx.note({
+      fix.note({
         file: f.path,
-        message: `${own ? `replaced network ${old} by` : 'declared networks'} frontend and backend${internal ? ' (backend internal)' : ''}`,
+        message: `${own ? `replaced network ${old} by` : 'declared networks'} ${F} and ${B}${internal ? ` (${B} internal)` : ''}`,
         reason: `${old === 'default' ? 'every service was on the implicit default network' : `every service was on ${old}`}; data stores now sit on backend only${kept.length ? `; ${kept.join(', ')} kept on both, as the old network had ${kept.length > 1 ? 'them' : 'it'}` : ''}`,
       });
     }
@@ -269,7 +288,7 @@ export const networkSplit: Transform = {
         const p = perEnv.get(env)!.get(service);
         if (p) why.push(tag + p.why.join('; '));
       }
-      ctx.note({ file: file.path, service, message: `attached to ${netsOf(service).join(' + ')} (was ${old})`, reason: [...new Set(why)].join(' | ') });
+      fix.note({ file: file.path, service, message: `attached to ${netsOf(service).join(' + ')} (was ${old})`, reason: [...new Set(why)].join(' | ') });
     }
     if (internal) {
       for (const name of order) {
@@ -277,10 +296,12 @@ export const networkSplit: Transform = {
         if (!p || p.frontend) continue;
         const ports = envs.flatMap((e) => (Array.isArray(serviceOf(e.merged, name)?.ports) ? (serviceOf(e.merged, name)!.ports as unknown[]) : []));
         if (ports.length)
-          ctx.warn({ id: 'ports-unreachable', service: name, message: `${name} publishes ports but is only on the internal backend network: the ports are not reachable from the host any more` });
+          fix.after({ kind: 'ports-unreachable', service: name, message: `${name} publishes ports but is only on the internal backend network: the ports are not reachable from the host any more` });
         else if (!serviceFacts(servicesOf(envs[0].merged)).find((f) => f.name === name)?.datastore)
-          ctx.warn({ id: 'no-outbound', severity: 'note', service: name, message: `${name} is only on the internal backend network: it has no outbound internet access` });
+          fix.after({ kind: 'no-outbound', service: name, message: `${name} is only on the internal backend network: it has no outbound internet access` });
       }
     }
   },
 };
+
+export default rule;

@@ -29,7 +29,8 @@
  * result), `${VAR}` images, images reached through YAML aliases. A failed lookup is a warning;
  * the image stays as it was.
  */
-import type { Transform, TransformContext, ProjectFile } from './types.js';
+import type { Rule, RuleContext } from './types.js';
+import type { ComposeFile } from './project.js';
 import { nodeAt, notPhysical, services as listServices, type Path } from '../core/query.js';
 import { isScalar } from 'yaml';
 import { ComposemodError } from '../core/errors.js';
@@ -37,7 +38,8 @@ import { parseImageRef, familiarName, formatImageRef, type ImageRef } from './ut
 import { floatingTag, candidates, parseConcrete, compareDesc, matches, type FloatingTag, type ConcreteTag } from './util/tags.js';
 import { RegistryClient, RegistryError } from './util/registry.js';
 import { imageChanged } from './intent/deltas.js';
-import { ownerOf } from './lib/project-view.js';
+import { ownerOf } from './place.js';
+import { asObj as asObject, stringList } from '../core/plain.js';
 
 interface Pin {
   tag: string | null;
@@ -48,20 +50,10 @@ interface Pin {
 }
 
 interface Use {
-  file: ProjectFile;
+  file: ComposeFile;
   service: string;
   path: Path;
   ref: ImageRef;
-}
-
-function stringList(v: unknown): string[] {
-  if (Array.isArray(v)) return v.map(String);
-  if (typeof v === 'string' && v) return [v];
-  return [];
-}
-
-function asObject(v: unknown): Record<string, unknown> | undefined {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
 /** `nginx:alpine` / `nginx` (=`nginx:latest`) as a lookup key. */
@@ -79,14 +71,26 @@ function parsePinValue(v: string): { tag: string | null; digest: string | null }
   return { tag: tag || null, digest };
 }
 
-export const pinImages: Transform = {
+const rule: Rule = {
   meta: {
-    name: 'pin-images',
+    id: 'pin-images',
     description: 'Pin floating image tags (latest, alpine, none, ...) to concrete versions, optionally with digests',
     rationale:
       'A floating tag pulls whatever was pushed last: two machines running the same compose file get different software, ' +
       'and a rebuild can break without any change in the repository.',
-    network: false,
+    severity: 'warning',
+    fixable: 'safe',
+    docs: 'docs/rules/pin-images.md',
+    kinds: {
+      'no-pin-source': { severity: 'warning', description: 'a floating tag with nothing to pin it to (no --pin, lock entry, concrete tag in the project or registry lookup)' },
+      'unused-pin': { severity: 'warning', description: 'a --pin matched no floating image reference' },
+      interpolated: { severity: 'warning', description: 'the image is a variable: pin it where the variable is set' },
+      'build-output': { severity: 'warning', description: 'the image names the output of `build:`: not pinned' },
+      alias: { severity: 'warning', description: 'the image is reached through a YAML alias or `<<`: pin it where it is defined' },
+      'lookup-failed': { severity: 'warning', description: 'the registry lookup failed' },
+      'digest-failed': { severity: 'warning', description: 'the digest lookup failed' },
+      'digest-missing': { severity: 'warning', description: '--digest without --registry-lookup or a lock entry with a digest' },
+    },
     options: [
       { name: 'pin', type: 'list', placeholder: 'IMAGE=TAG', description: 'pin IMAGE (e.g. nginx:alpine) to TAG[@sha256:...]; repeatable' },
       { name: 'pinLock', type: 'string', placeholder: 'FILE', description: 'JSON lock file {"images": {"nginx:alpine": "1.27.3-alpine"}}' },
@@ -107,10 +111,12 @@ export const pinImages: Transform = {
       { name: 'registryTimeout', type: 'string', placeholder: 'MS', default: '10000', description: 'timeout of each registry request' },
     ],
   },
-  async run(ctx) {
+  async check(ctx) {
     await new PinFix(ctx).run();
   },
 };
+
+export default rule;
 
 class PinFix {
   private readonly pinMajor: boolean;
@@ -126,7 +132,7 @@ class PinFix {
   private readonly digests = new Map<string, Promise<string>>();
   private readonly warned = new Set<string>();
 
-  constructor(private readonly ctx: TransformContext) {
+  constructor(private readonly ctx: RuleContext) {
     const o = ctx.options;
     this.pinMajor = o.pinMajor === true;
     this.lookup = o.registryLookup === true;
@@ -214,7 +220,7 @@ class PinFix {
   }
 
   /** Does the service build its image in any environment that contains `file`? */
-  private builds(file: ProjectFile, service: string): boolean {
+  private builds(file: ComposeFile, service: string): boolean {
     for (const env of this.ctx.project.environments) {
       if (!env.files.includes(file)) continue;
       const svc = asObject(asObject(env.merged.services)?.[service]);
@@ -290,16 +296,18 @@ class PinFix {
     if (!this.wantDigest && !pin.explicit) digest = null;
     const next = formatImageRef(ref, pin.tag ?? f.tag, digest);
     if (next === ref.raw) return;
-    this.replace(u, next, `${ref.tag ?? 'no tag'} is a floating tag; pinned from ${pin.source}`);
+    this.replace(u, next, `${ref.tag ?? 'no tag'} is a floating tag; pinned from ${pin.source}`, `${u.service}: image ${ref.raw} uses a floating tag (${ref.tag ?? 'none: latest'}); it pulls whatever was pushed last`);
   }
 
   /** Writes the new reference, declares it for every environment that takes the image from this file, and says where. */
-  private replace(u: Use, next: string, reason: string): void {
-    this.ctx.editor(u.file).replaceScalar(u.path, next);
+  private replace(u: Use, next: string, reason: string, problem: string): void {
     const envs = this.ctx.project.environments.filter((e) => e.files.includes(u.file) && ownerOf(e, u.service, 'image') === u.file);
-    for (const e of envs) this.ctx.intend(imageChanged({ env: e.name, service: u.service }, next));
+    const fix = this.ctx.report({ message: problem, file: u.file, path: u.path, service: u.service, environments: envs.map((e) => e.name) });
+    if (!fix) return;
+    fix.editor(u.file).replaceScalar(u.path, next);
+    for (const e of envs) fix.intend(imageChanged({ env: e.name, service: u.service }, next));
     const many = this.ctx.project.environments.length > 1;
-    this.ctx.note({
+    fix.note({
       file: u.file.path,
       service: u.service,
       message: `image ${u.ref.raw} -> ${next}${many ? ` (${envs.length ? envs.map((e) => e.name).join(', ') : 'no environment uses this value'})` : ''}`,
@@ -319,7 +327,7 @@ class PinFix {
       }
     }
     if (!digest) return;
-    this.replace(u, formatImageRef(u.ref, tag, digest), 'a tag can be re-pushed; the digest cannot');
+    this.replace(u, formatImageRef(u.ref, tag, digest), 'a tag can be re-pushed; the digest cannot', `${u.service}: image ${u.ref.raw} has no digest; a tag can be re-pushed`);
   }
 
   private digestOf(ref: ImageRef, tag: string): Promise<string> {
@@ -360,9 +368,9 @@ class PinFix {
     return (e as Error).message ?? String(e);
   }
 
-  private warnOnce(key: string, file: ProjectFile | undefined, service: string | undefined, message: string): void {
+  private warnOnce(key: string, file: ComposeFile | undefined, service: string | undefined, message: string): void {
     if (this.warned.has(key)) return;
     this.warned.add(key);
-    this.ctx.warn({ id: key.split(' ')[0], file: file?.path, service, message });
+    this.ctx.report({ kind: key.split(' ')[0], file, ...(file && service ? { path: ['services', service, 'image'] } : {}), service, message });
   }
 }

@@ -39,19 +39,19 @@
 import path from 'node:path';
 import { isMap, isScalar, isSeq, isAlias } from 'yaml';
 import type { ParsedNode, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import type { Transform, TransformContext, ProjectFile, Environment, Finding } from './types.js';
+import type { FixEditor, Fixer, Rule, RuleContext, Severity } from './types.js';
+import type { ComposeFile as ProjectFile, Environment } from './project.js';
 import { nodeAt, notPhysical, keyValue, isMergeKey, services as listServices, type Path } from '../core/query.js';
 import type { ComposeSource } from '../core/source.js';
-import type { Editor } from '../core/edit.js';
 import { isDevName } from '../core/discover.js';
 import { goString } from '../core/merge/values.js';
-import { classifyInterpolation, escapeInterpolation, interpolate, referencedVariables, UNKNOWN, type Interpolation, type VariableLookup } from './util/interpolation.js';
+import { applyDefaults, classifyInterpolation, escapeInterpolation, interpolate, referencedVariables, UNKNOWN, type Interpolation, type VariableLookup } from './util/interpolation.js';
 import { secretMatcher, imageReadsFileVar } from './util/secret-names.js';
 import { parseDotenv, dotenvSafe, dotenvLine, appendLines, gitignoreHas } from './util/dotenv.js';
-import { applyDefaults } from './data/image-ref.js';
 import { secretDelivers } from './intent/deltas.js';
 import { variableLookup } from './intent/view.js';
-import { isObj, serviceOf, strings, type Obj } from './lib/project-view.js';
+import { isObj, stringList, strings, type Obj } from '../core/plain.js';
+import { serviceOf } from './lib/services.js';
 
 type Value = { kind: 'null' } | { kind: 'empty' } | { kind: 'flag' } | { kind: 'unsupported' } | Interpolation;
 
@@ -92,12 +92,6 @@ interface Candidate {
 const FLAG_VALUE = /^(true|false|yes|no|on|off)$/i;
 const URL_CREDENTIAL = /\b[a-z][a-z0-9+.-]*:\/\/([^\s/:@]+):([^\s/@]+)@/i;
 
-function stringList(v: unknown): string[] {
-  if (Array.isArray(v)) return v.map(String);
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
-  return [];
-}
-
 /** A secret name: lower-case letters, digits and `_` (Compose accepts more; nothing else needs quoting). */
 function secretIdent(name: string): string {
   const s = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
@@ -126,19 +120,43 @@ function classifyValue(v: unknown): Value {
 }
 
 /** `KEY: value` -> `NEW_KEY: newValue` in place, keeping the entry's position and comments. */
-function renameMapEntry(ed: Editor, mapPath: Path, key: string, newKey: string, value: string): void {
+function renameMapEntry(ed: FixEditor, mapPath: Path, key: string, newKey: string, value: string): void {
   ed.replaceScalar([...mapPath, key], value);
   ed.renameKey([...mapPath, key], newKey);
 }
 
-export const secrets: Transform = {
+/** A finding in the shape the collection code builds it (the kind as `id`). */
+interface Found {
+  id: string;
+  severity?: Severity;
+  file?: string;
+  line?: number;
+  service?: string;
+  message: string;
+}
+
+const rule: Rule = {
   meta: {
-    name: 'secrets',
+    id: 'secrets',
     description: 'Move secret-like environment variables (PASSWORD, TOKEN, API_KEY, ...) into Compose secrets',
     rationale:
       'Values in `environment` are committed with the compose file and visible in `docker inspect`; secrets live in ' +
       'gitignored files and are mounted at /run/secrets/<name>.',
-    network: false,
+    severity: 'warning',
+    fixable: 'safe',
+    docs: 'docs/rules/secrets.md',
+    kinds: {
+      'credential-in-url': { severity: 'warning', description: 'a password written inside a URL value (`postgres://user:pw@db/app`)' },
+      'not-movable': { severity: 'warning', description: 'a secret-like value that cannot be moved as a whole (mixes text and variables, a default, not a string, a .env cannot carry it)' },
+      'not-editable': { severity: 'warning', description: 'the environment or secrets list is reached through an alias or `<<`' },
+      'read-by-command': { severity: 'warning', description: 'a healthcheck, command or entrypoint reads the variable: it must read the secret file first' },
+      overridden: { severity: 'note', description: 'another environment overrides the value: a change here would reach it too' },
+      'dev-literal-kept': { severity: 'note', description: 'a committed default of the local/dev environment, kept so fresh clones still start (--dev-secrets move moves it)' },
+      'environment-secret-unsupported': { severity: 'note', description: 'the target (podman-compose, Compose < 2.23.1) cannot read a secret from a variable' },
+      'still-in-environment': { severity: 'warning', description: 'after the fix: the app still receives the variable; it should read /run/secrets/<name>' },
+      'assumed-file-support': { severity: 'warning', description: 'after the fix with --assume-file-support: the app must read <VAR>_FILE' },
+      'dotenv-tracked': { severity: 'warning', description: 'after the fix: .env was not gitignored; git may still track it' },
+    },
     options: [
       {
         name: 'secretsAllow',
@@ -161,6 +179,7 @@ export const secrets: Transform = {
       {
         name: 'devSecrets',
         type: 'string',
+        values: ['keep', 'move'],
         placeholder: 'keep|move',
         default: 'keep',
         description:
@@ -168,10 +187,12 @@ export const secrets: Transform = {
       },
     ],
   },
-  run(ctx) {
+  check(ctx) {
     new SecretsFix(ctx).run();
   },
 };
+
+export default rule;
 
 class SecretsFix {
   private readonly isSecret: (name: string) => boolean;
@@ -184,7 +205,7 @@ class SecretsFix {
   private readonly usedVars = new Set<string>();
   private readonly envsOfFile = new Map<ProjectFile, Environment[]>();
 
-  constructor(private readonly ctx: TransformContext) {
+  constructor(private readonly ctx: RuleContext) {
     this.isSecret = secretMatcher(stringList(ctx.options.secretsAllow), stringList(ctx.options.secretsDeny));
     this.assumeFile = ctx.options.assumeFileSupport === true;
     const dev = ctx.options.devSecrets ?? 'keep';
@@ -192,8 +213,13 @@ class SecretsFix {
     this.moveDev = dev === 'move';
   }
 
-  private warn(f: Finding): void {
-    this.ctx.warn(f);
+  private warn(f: Found): void {
+    const { id, ...rest } = f;
+    this.ctx.report({ kind: id, ...rest });
+  }
+
+  private info(f: Found): void {
+    this.warn({ severity: 'note', ...f });
   }
 
   run(): void {
@@ -479,7 +505,7 @@ class SecretsFix {
     if (v.kind !== 'literal' && v.kind !== 'variable') return undefined;
     if (!o.envs.length) return undefined;
     if (o.shadowed.length) {
-      this.ctx.info({
+      this.info({
         id: 'overridden',
         ...at,
         message: `${where} not moved: ${o.shadowed.map((e) => e.name).join(', ')} override${o.shadowed.length > 1 ? '' : 's'} it, and a change here would reach ${o.shadowed.length > 1 ? 'them' : 'it'} too`,
@@ -489,7 +515,7 @@ class SecretsFix {
     if (v.kind === 'literal') {
       const dev = o.envs.filter((e) => isDevName(e.name));
       if (dev.length && !this.moveDev) {
-        this.ctx.info({
+        this.info({
           id: 'dev-literal-kept',
           ...at,
           message: `${where} kept: it is a committed default of ${dev.map((e) => e.name).join(', ')}, and moving it into gitignored files would leave fresh clones and CI without it (--dev-secrets move moves it)`,
@@ -498,7 +524,7 @@ class SecretsFix {
       }
     } else {
       if (!this.ctx.capabilities.environmentSecrets) {
-        this.ctx.info({
+        this.info({
           id: 'environment-secret-unsupported',
           ...at,
           message: `${where} not moved: ${
@@ -632,10 +658,21 @@ class SecretsFix {
       return d.has(key);
     };
 
+    // the writes every moved value shares (.env, .env.example, .gitignore) go with the last fix
+    let last: Fixer | undefined;
     for (const c of cands) {
       const name = c.secretName!;
       for (const { o, mode } of c.occurrences) {
-        const ed = ctx.editor(o.file);
+        const fix = ctx.report({
+          message: `${o.service}.environment.${o.name} ${c.kind === 'literal' ? 'holds a secret value written in the compose file' : `passes the secret ${c.value} as a plain environment variable`}: it is committed${c.kind === 'literal' ? '' : ' as a reference'} and visible in \`docker inspect\`; deliver it as a Compose secret`,
+          file: o.file,
+          line: o.line,
+          service: o.service,
+          environments: o.envs.map((e) => e.name),
+        });
+        if (!fix) continue;
+        last = fix;
+        const ed = fix.editor(o.file);
         const dir = this.baseDir(o.file);
         const target = `/run/secrets/${name}`;
         // 1. the variable
@@ -660,7 +697,7 @@ class SecretsFix {
         const mk = `${o.file.path}\0${o.service}\0${name}`;
         if (!mountedIn.has(mk)) {
           mountedIn.add(mk);
-          this.mount(o.file, o.service, name);
+          this.mount(fix, o.file, o.service, name);
         }
         // 3. the declaration
         const dk = `${o.file.path}\0${name}`;
@@ -671,23 +708,25 @@ class SecretsFix {
         }
         // 4. files
         if (c.kind === 'literal') {
-          ctx.writeFile(this.rel(dir, `secrets/${name}.txt`), c.value, { mode: 0o600 });
+          fix.writeFile(this.rel(dir, `secrets/${name}.txt`), c.value, { mode: 0o600 });
           secretDirs.add(dir);
           this.exampleLine(example, dir, `# secrets/${name}.txt (gitignored): create it on a new clone`);
         }
         // 5. intent, for every environment the edit reaches (all of them get this value)
-        for (const env of o.envs) ctx.intend(secretDelivers({ env: env.name, service: o.service }, o.name, name, mode));
+        for (const env of o.envs) fix.intend(secretDelivers({ env: env.name, service: o.service }, o.name, name, mode));
         // 6. report
-        this.report(c, o, mode, name, target);
+        this.report(fix, c, o, mode, name, target);
       }
     }
+    if (!last) return;
+    const shared = last;
 
     const dotenvExisted = new Map<string, boolean>();
     for (const dir of dotenvDirs) dotenvExisted.set(dir, ctx.readFile(this.rel(dir, '.env')) !== null);
     for (const [p, lines] of dotenvLines) {
       if (!lines.size) continue;
       // created private (it holds the values); an existing .env keeps its mode
-      ctx.writeFile(p, appendLines(ctx.readFile(p), [...lines]), { mode: 0o600 });
+      shared.writeFile(p, appendLines(ctx.readFile(p), [...lines]), { mode: 0o600 });
     }
     for (const [dir, lines] of example) {
       const p = this.rel(dir, '.env.example');
@@ -695,7 +734,7 @@ class SecretsFix {
       const have = new Set((current ?? '').split(/\r?\n/).map((l) => l.trim()));
       const keys = parseDotenv(current ?? '');
       const add = [...lines].filter((l) => !have.has(l) && !(l.endsWith('=') && keys.has(l.slice(0, -1))));
-      if (add.length) ctx.writeFile(p, appendLines(current, add));
+      if (add.length) shared.writeFile(p, appendLines(current, add));
     }
     for (const dir of new Set([...secretDirs, ...dotenvDirs])) {
       const p = this.rel(dir, '.gitignore');
@@ -705,13 +744,13 @@ class SecretsFix {
       if (dotenvDirs.has(dir) && !gitignoreHas(current, '.env')) {
         add.push('.env');
         if (dotenvExisted.get(dir))
-          this.warn({
-            id: 'dotenv-tracked',
+          shared.after({
+            kind: 'dotenv-tracked',
             file: p,
             message: `.env existed and was not gitignored: it is ignored now, but if git already tracks it run \`git rm --cached ${this.rel(dir, '.env')}\``,
           });
       }
-      if (add.length) ctx.writeFile(p, appendLines(current, add));
+      if (add.length) shared.writeFile(p, appendLines(current, add));
     }
   }
 
@@ -721,21 +760,21 @@ class SecretsFix {
     else example.set(dir, new Set([line]));
   }
 
-  private report(c: Candidate, o: Occurrence, mode: Mode, name: string, target: string): void {
+  private report(fix: Fixer, c: Candidate, o: Occurrence, mode: Mode, name: string, target: string): void {
     const ctx = this.ctx;
     const source = c.kind === 'literal' ? `./secrets/${name}.txt` : `the ${c.value} variable`;
     const envNote = ctx.project.environments.length > 1 ? ` (${o.envs.map((e) => e.name).join(', ')})` : '';
     if (mode === 'file-var') {
       const assumed = this.assumeFile && !o.envs.every((e) => imageReadsFileVar(this.imageIn(e, o.service), o.name));
-      ctx.note({
+      fix.note({
         file: o.file.path,
         service: o.service,
         message: `${o.name} -> ${o.name}_FILE=${target} (secret ${name} from ${source})${envNote}`,
         reason: `${assumed ? `--assume-file-support: the app is taken to read ${o.name}_FILE` : `the image reads ${o.name}_FILE`}; the value no longer sits in the compose file nor in the container's environment`,
       });
       if (assumed)
-        ctx.warn({
-          id: 'assumed-file-support',
+        fix.after({
+          kind: 'assumed-file-support',
           file: o.file.path,
           line: o.line,
           service: o.service,
@@ -743,7 +782,7 @@ class SecretsFix {
         });
       return;
     }
-    ctx.note({
+    fix.note({
       file: o.file.path,
       service: o.service,
       message:
@@ -755,8 +794,8 @@ class SecretsFix {
           ? 'the literal value no longer sits in the compose file; .env is gitignored'
           : 'the app can read the secret from a file instead of its environment',
     });
-    ctx.warn({
-      id: 'still-in-environment',
+    fix.after({
+      kind: 'still-in-environment',
       file: o.file.path,
       line: o.line,
       service: o.service,
@@ -767,8 +806,8 @@ class SecretsFix {
   private readonly createdLists = new Set<string>();
 
   /** Add `name` to the service's `secrets` list in `file` (or create the list). */
-  private mount(file: ProjectFile, service: string, name: string): void {
-    const ed = this.ctx.editor(file);
+  private mount(fix: Fixer, file: ProjectFile, service: string, name: string): void {
+    const ed = fix.editor(file);
     const p: Path = ['services', service, 'secrets'];
     const ref = nodeAt(file.source, p);
     const created = `${file.path}\0${service}`;

@@ -8,13 +8,13 @@
  * the command or the environment, `dataPath` says so, and answers `unknown` rather than
  * guessing.
  */
-import { parseImageRef, tagMajor, type ImageRef } from './image-ref.js';
+import { imageName, tagMajor, type ImageName } from '../util/image-ref.js';
 
 export type DataRole = 'database' | 'cache' | 'queue' | 'search' | 'object-store' | 'metrics';
 
 /** What a service runs, as far as the data path depends on it (values from the merged model). */
 export interface ImageContext {
-  ref: ImageRef;
+  ref: ImageName;
   /** `command` in the normal form (list of strings), if any. */
   command?: readonly string[];
   /** `environment` in the normal form (KEY -> string or null), if any. */
@@ -388,8 +388,8 @@ const byRepository = new Map<string, StatefulImage>();
 for (const entry of STATEFUL_IMAGES) for (const r of entry.repositories) byRepository.set(r, entry);
 
 /** The table entry of an image reference (tags, digests and registry prefixes allowed). */
-export function lookupImage(image: unknown): { entry: StatefulImage; ref: ImageRef } | undefined {
-  const ref = parseImageRef(image);
+export function lookupImage(image: unknown): { entry: StatefulImage; ref: ImageName } | undefined {
+  const ref = imageName(image);
   if (!ref) return undefined;
   const entry = byRepository.get(ref.repository);
   return entry ? { entry, ref } : undefined;
@@ -400,7 +400,7 @@ export function dataPathOf(
   image: unknown,
   command?: readonly string[],
   environment?: Readonly<Record<string, string | null>>,
-): { entry: StatefulImage; ref: ImageRef; data: DataPath } | undefined {
+): { entry: StatefulImage; ref: ImageName; data: DataPath } | undefined {
   const hit = lookupImage(image);
   if (!hit || !hit.entry.persistent || !hit.entry.dataPath) return undefined;
   return { ...hit, data: hit.entry.dataPath({ ref: hit.ref, command, environment }) };

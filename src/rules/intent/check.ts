@@ -13,7 +13,7 @@
 import type { Delta } from './deltas.js';
 import type { ContainerView, EnvironmentView, MountedSecret } from './view.js';
 import { serviceReferences, type MountedFiles } from '../lib/references.js';
-import type { Obj } from '../lib/project-view.js';
+import type { Obj } from '../../core/plain.js';
 
 export interface Violation {
   env: string;
@@ -21,11 +21,11 @@ export interface Violation {
   /** What changed or failed to hold: `environment.API_TOKEN`, `networks`, `volumes[/data]`... */
   key: string;
   message: string;
-  /** The fix whose delta did not hold, when one did. */
-  fix?: string;
+  /** The rule whose declared delta did not hold, when one did. */
+  rule?: string;
 }
 
-type Declared = Delta & { fix?: string };
+type Declared = Delta & { rule?: string };
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -49,7 +49,7 @@ export function checkIntent(
   const afterByName = new Map(after.map((v) => [v.name, v]));
   const known = new Set(before.map((v) => v.name));
   for (const d of deltas)
-    if (!known.has(d.env)) out.push({ env: d.env, service: d.service, key: d.kind, message: 'declared for an environment the project does not have', fix: d.fix });
+    if (!known.has(d.env)) out.push({ env: d.env, service: d.service, key: d.kind, message: 'declared for an environment the project does not have', rule: d.rule });
 
   for (const b of before) {
     const a = afterByName.get(b.name);
@@ -71,7 +71,7 @@ export function checkIntent(
       const mine = declared.get(name) ?? [];
       if (!bs || !as) {
         out.push({ env: b.name, service: name, key: 'services', message: bs ? 'the service disappeared' : 'a service appeared' });
-        for (const d of mine) out.push({ env: b.name, service: name, key: d.kind, message: 'declared for a service the environment does not have', fix: d.fix });
+        for (const d of mine) out.push({ env: b.name, service: name, key: d.kind, message: 'declared for a service the environment does not have', rule: d.rule });
         continue;
       }
       compareService(b.name, bs, as, mine, out);
@@ -82,20 +82,20 @@ export function checkIntent(
 }
 
 function compareService(env: string, b: ContainerView, a: ContainerView, deltas: Declared[], out: Violation[]): void {
-  const v = (key: string, message: string, fix?: string): void => {
-    out.push({ env, service: b.service, key, message, ...(fix ? { fix } : {}) });
+  const v = (key: string, message: string, rule?: string): void => {
+    out.push({ env, service: b.service, key, message, ...(rule ? { rule } : {}) });
   };
   const of = <K extends Delta['kind']>(kind: K) => deltas.filter((d): d is Extract<Declared, { kind: K }> => d.kind === kind);
 
   // image
   const images = of('image-changed');
   if (a.image !== b.image && !images.some((d) => d.image === a.image)) v('image', 'the image changed without a declared pin');
-  for (const d of images) if (a.image !== d.image) v('image', `the declared image ${d.image} is not what the container gets`, d.fix);
+  for (const d of images) if (a.image !== d.image) v('image', `the declared image ${d.image} is not what the container gets`, d.rule);
 
   // container_name
   const names = of('container-name-removed');
   if (a.containerName !== b.containerName && !(names.length && a.containerName === null)) v('container_name', 'container_name changed');
-  for (const d of names) if (a.containerName !== null) v('container_name', 'container_name was to be removed but still applies', d.fix);
+  for (const d of names) if (a.containerName !== null) v('container_name', 'container_name was to be removed but still applies', d.rule);
 
   // environment and secrets
   const deliveries = of('secret-delivers');
@@ -105,11 +105,11 @@ function compareService(env: string, b: ContainerView, a: ContainerView, deltas:
     const bv = b.environment.get(key);
     const av = a.environment.get(key);
     if (fileVars.has(key)) {
-      if (a.environment.has(key)) v(`environment.${key}`, `${key} is delivered by file (${key}_FILE) but is still set in the container's environment`, fileVars.get(key)!.fix);
+      if (a.environment.has(key)) v(`environment.${key}`, `${key} is delivered by file (${key}_FILE) but is still set in the container's environment`, fileVars.get(key)!.rule);
       continue;
     }
     if (fileVarTargets.has(key)) {
-      if (b.environment.has(key)) v(`environment.${key}`, `${key} was already set before the fix`, fileVarTargets.get(key)!.fix);
+      if (b.environment.has(key)) v(`environment.${key}`, `${key} was already set before the fix`, fileVarTargets.get(key)!.rule);
       continue;
     }
     if (bv !== av || b.environment.has(key) !== a.environment.has(key))
@@ -119,21 +119,21 @@ function compareService(env: string, b: ContainerView, a: ContainerView, deltas:
   for (const d of deliveries) {
     const value = b.environment.get(d.variable);
     if (value === undefined || value === null) {
-      v(`environment.${d.variable}`, `${d.variable} had no value to deliver`, d.fix);
+      v(`environment.${d.variable}`, `${d.variable} had no value to deliver`, d.rule);
       continue;
     }
     const m = byName(a.secrets, d.secret);
     if (!m) {
-      v(`secrets.${d.secret}`, `secret ${d.secret} is not mounted`, d.fix);
+      v(`secrets.${d.secret}`, `secret ${d.secret} is not mounted`, d.rule);
       continue;
     }
-    if (m.source.content === null) v(`secrets.${d.secret}`, `the file of secret ${d.secret} does not exist`, d.fix);
-    else if (m.source.content !== value) v(`secrets.${d.secret}`, `secret ${d.secret} does not deliver the bytes ${d.variable} had`, d.fix);
+    if (m.source.content === null) v(`secrets.${d.secret}`, `the file of secret ${d.secret} does not exist`, d.rule);
+    else if (m.source.content !== value) v(`secrets.${d.secret}`, `secret ${d.secret} does not deliver the bytes ${d.variable} had`, d.rule);
     if (d.mode === 'file-var') {
-      if (a.environment.get(`${d.variable}_FILE`) !== m.target) v(`environment.${d.variable}_FILE`, `${d.variable}_FILE does not name the secret's file ${m.target}`, d.fix);
+      if (a.environment.get(`${d.variable}_FILE`) !== m.target) v(`environment.${d.variable}_FILE`, `${d.variable}_FILE does not name the secret's file ${m.target}`, d.rule);
       for (const [where, text] of commandTexts(a.model))
         if (new RegExp(`\\$\\{?${d.variable}(?![A-Za-z0-9_])`).test(text))
-          v(where, `${where} still reads $${d.variable}, which the container no longer has`, d.fix);
+          v(where, `${where} still reads $${d.variable}, which the container no longer has`, d.rule);
     }
   }
   for (const target of new Set([...b.secrets.keys(), ...a.secrets.keys()])) {
@@ -155,7 +155,7 @@ function compareService(env: string, b: ContainerView, a: ContainerView, deltas:
   }
   for (const d of mounts) {
     const am = a.volumes.get(d.target);
-    if (!am || am.type !== 'volume' || am.source !== d.volume) v(`volumes[${d.target}]`, `volume ${d.volume} is not mounted at ${d.target}`, d.fix);
+    if (!am || am.type !== 'volume' || am.source !== d.volume) v(`volumes[${d.target}]`, `volume ${d.volume} is not mounted at ${d.target}`, d.rule);
   }
 
   // networks
@@ -163,7 +163,7 @@ function compareService(env: string, b: ContainerView, a: ContainerView, deltas:
   const sorted = (s: Set<string>): string[] => [...s].sort();
   if (!same(sorted(a.networks), sorted(b.networks)) && !nets.some((d) => same([...d.networks].sort(), sorted(a.networks))))
     v('networks', 'the attached networks changed');
-  for (const d of nets) if (!same([...d.networks].sort(), sorted(a.networks))) v('networks', `the service is not attached to exactly ${d.networks.join(', ')}`, d.fix);
+  for (const d of nets) if (!same([...d.networks].sort(), sorted(a.networks))) v('networks', `the service is not attached to exactly ${d.networks.join(', ')}`, d.rule);
 
   // everything else
   for (const key of new Set([...Object.keys(b.rest), ...Object.keys(a.rest)]))

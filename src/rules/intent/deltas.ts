@@ -55,8 +55,8 @@ export interface ImageChanged {
 
 export type Delta = SecretDelivers | VolumeMounted | NetworksChanged | ContainerNameRemoved | ImageChanged;
 
-/** A declared delta and the fix that declared it. */
-export type Intent = Delta & { fix: string };
+/** A declared delta and the rule whose fix declared it. */
+export type Intent = Delta & { rule: string };
 
 type Scope = { env: string; service: string };
 

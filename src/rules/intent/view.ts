@@ -18,7 +18,7 @@ import path from 'node:path';
 import { mergeFiles, normalize } from '../../core/merge/index.js';
 import { resolveExtendsFile } from '../../core/project.js';
 import { ComposemodError } from '../../core/errors.js';
-import { isObj, strings, type Obj } from '../lib/project-view.js';
+import { isObj, strings, type Obj } from '../../core/plain.js';
 import { parseDotenv } from '../util/dotenv.js';
 import { interpolate, UNKNOWN, type VariableLookup } from '../util/interpolation.js';
 

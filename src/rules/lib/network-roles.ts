@@ -21,9 +21,9 @@
  * backend talker pulls a frontend-only peer onto backend; repeated until nothing changes.
  */
 import { lookupImage } from '../data/stateful-images.js';
-import { parseImageRef } from '../data/image-ref.js';
+import { imageName } from '../util/image-ref.js';
 import { serviceReferences, type MountedFiles, type Relation } from './references.js';
-import { isObj, type Obj } from './project-view.js';
+import { isObj, type Obj } from '../../core/plain.js';
 
 export type NetRole = 'frontend' | 'backend';
 
@@ -92,7 +92,7 @@ export function serviceFacts(services: Record<string, Obj>, mounted?: MountedFil
   const refs = serviceReferences(services, mounted);
   const all = Object.entries(services).map(([name, svc]) => {
     const hit = lookupImage(svc.image);
-    const ref = parseImageRef(svc.image);
+    const ref = imageName(svc.image);
     const facts: ServiceFacts = {
       name,
       image: typeof svc.image === 'string' ? svc.image : undefined,

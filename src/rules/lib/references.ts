@@ -11,8 +11,8 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { applyDefaults } from '../data/image-ref.js';
-import { isObj, strings, type Obj } from './project-view.js';
+import { applyDefaults } from '../util/interpolation.js';
+import { isObj, strings, type Obj } from '../../core/plain.js';
 
 export interface Relation {
   to: string;

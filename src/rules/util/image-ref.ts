@@ -1,9 +1,15 @@
 /**
- * Docker image references (`[registry/]path[:tag][@digest]`), parsed the way the distribution
+ * Docker image references, the one module for them. `parseImageRef` follows the reference grammar
+ * (pin-images rewrites references with it); `imageName` is the form the image tables look up
+ * (stateful images, network roles). Pure string work: no registry is ever contacted.
+ *
+ * References (`[registry/]path[:tag][@digest]`), parsed the way the distribution
  * reference grammar does: the first path component is a registry host when it contains `.` or
  * `:` or is `localhost`; otherwise the image lives on Docker Hub (`docker.io`), where a
  * one-component path means `library/<name>`.
  */
+import { applyDefaults } from './interpolation.js';
+
 export interface ImageRef {
   /** The text as written. */
   raw: string;
@@ -67,4 +73,56 @@ export function familiarName(ref: ImageRef): string {
 export function formatImageRef(ref: ImageRef, tag: string | null, digest: string | null): string {
   const name = ref.domain ? `${ref.domain}/${ref.path}` : ref.path;
   return `${name}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
+}
+
+/** An image reference for table lookups (see imageName). */
+export interface ImageName {
+  /** The reference as written. */
+  raw: string;
+  /** Registry host, null for Docker Hub. */
+  registry: string | null;
+  /** Docker Hub: `postgres`, `bitnami/redis`; other registries: `quay.io/minio/minio`. */
+  repository: string;
+  /** Tag, null when absent (Docker then pulls `latest`) or unresolved. */
+  tag: string | null;
+  digest: string | null;
+  /** The tag is a `${VAR}` without default: the real tag is not known. */
+  tagUnresolved: boolean;
+}
+
+/**
+ * An image as the image tables know it (`${VAR:-default}` defaults applied, Docker Hub spellings
+ * folded: `postgres`, `library/postgres`, `docker.io/library/postgres` and
+ * `public.ecr.aws/docker/library/postgres` are all `postgres`); null when the repository part
+ * is not known (a variable without default) or the reference is invalid.
+ */
+export function imageName(image: unknown): ImageName | null {
+  if (typeof image !== 'string') return null;
+  const trimmed = image.trim();
+  if (!trimmed) return null;
+  const resolved = applyDefaults(trimmed);
+  let text = resolved.text;
+  let tagUnresolved = false;
+  if (resolved.unresolved) {
+    // only a variable tag is tolerated: `postgres:${PG_TAG}`
+    const m = /^([^$]*):\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
+    if (!m) return null;
+    text = m[1];
+    tagUnresolved = true;
+  }
+  const ref = parseImageRef(text);
+  if (!ref) return null;
+  let name = familiarName(ref);
+  for (const mirror of ['public.ecr.aws/docker/library/', 'mirror.gcr.io/library/']) {
+    if (name.startsWith(mirror) && !name.slice(mirror.length).includes('/')) name = name.slice(mirror.length);
+  }
+  const registry = ref.registry !== 'docker.io' && name.startsWith(`${ref.registry}/`) ? ref.registry : null;
+  return { raw: trimmed, registry, repository: name, tag: ref.tag, digest: ref.digest, tagUnresolved };
+}
+
+/** The leading major version of a tag (`16-alpine` -> 16, `8.0.39` -> 8), or null. */
+export function tagMajor(tag: string | null, pattern: RegExp = /^v?(\d+)(?!\d)/): number | null {
+  if (!tag) return null;
+  const m = pattern.exec(tag);
+  return m ? Number(m[1]) : null;
 }

@@ -169,3 +169,59 @@ export function referencedVariables(s: string): string[] {
   });
   return out;
 }
+
+/**
+ * Replace `${VAR:-default}` / `${VAR-default}` by their default and report whether a
+ * variable without default remains. `$$` is a literal `$`.
+ */
+export function applyDefaults(text: string): { text: string; unresolved: boolean } {
+  let unresolved = false;
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c !== '$') {
+      out += c;
+      continue;
+    }
+    if (text[i + 1] === '$') {
+      out += '$';
+      i++;
+      continue;
+    }
+    if (text[i + 1] === '{') {
+      // find the matching brace (defaults may nest `${A:-${B:-x}}`)
+      let depth = 0;
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        if (text[j] === '{') depth++;
+        else if (text[j] === '}' && --depth === 0) break;
+      }
+      if (j >= text.length) {
+        unresolved = true;
+        out += text.slice(i);
+        break;
+      }
+      const body = text.slice(i + 2, j);
+      const m = /^[A-Za-z_][A-Za-z0-9_]*(:?[-?+])?([\s\S]*)$/.exec(body);
+      if (m && (m[1] === ':-' || m[1] === '-')) {
+        const inner = applyDefaults(m[2]);
+        out += inner.text;
+        unresolved ||= inner.unresolved;
+      } else {
+        unresolved = true;
+        out += text.slice(i, j + 1);
+      }
+      i = j;
+      continue;
+    }
+    const m = /^\$[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i));
+    if (m) {
+      unresolved = true;
+      out += m[0];
+      i += m[0].length - 1;
+      continue;
+    }
+    out += c;
+  }
+  return { text: out, unresolved };
+}
