@@ -34,6 +34,11 @@ export interface RunRequest {
   composeVersion?: string;
 }
 
+export interface CheckRequest extends RunRequest {
+  /** Only rules with a fix (what `fix --check` judges: the same findings `fix` would act on). */
+  fixable?: boolean;
+}
+
 export interface ProjectRun<R> {
   target: ProjectTarget;
   settings: FixSettings;
@@ -86,9 +91,9 @@ function settingsFor(req: RunRequest, configured: Configured, target: ProjectTar
 }
 
 /** Runs every selected rule over each project and reports what they find. */
-export async function check(req: RunRequest = {}): Promise<CheckReport> {
+export async function check(req: CheckRequest = {}): Promise<CheckReport> {
   const p = await prepare(req);
-  const rules = await selectRules('check', { only: req.only, skip: req.skip, levels: p.configured.levels });
+  const rules = await selectRules(req.fixable ? 'fix' : 'check', { only: req.only, skip: req.skip, levels: p.configured.levels });
   const projects: ProjectRun<CheckResult>[] = [];
   for (const target of p.targets) {
     const settings = settingsFor(req, p.configured, target);

@@ -361,7 +361,7 @@ const rule: Rule = {
       const { name, reused } = nameFor(p);
       const envNote = project.environments.length > 1 ? ` (environments: ${p.envs.map((e) => e.name).join(', ')})` : '';
       const fix = ctx.report({
-        message: `${service} keeps its data in ${p.path} (${p.why}), which is not on a volume: it is lost whenever the container is recreated${envNote}`,
+        message: `${service} keeps its data in ${p.path} (${p.why}), which is not on a volume: it is lost whenever the container is recreated`,
         file,
         path: svcPath,
         service,

@@ -239,7 +239,7 @@ const rule: Rule = {
     const at = defs[0] ? { file: defs[0].file, path: ['networks', old] } : { file: plan[0].file, path: ['services', plan[0].service ?? ''] };
     const edge = [...placement].filter(([, p]) => p.frontend).map(([n]) => n);
     const fix = ctx.report({
-      message: `every service is on one network (${old}): ${shortList(edge)} on the public side can reach the data stores ${shortList(backOnly)}; split it into ${F} and ${B}`,
+      message: `every service is on one network (${old}): ${shortList(edge)} on the public side can reach ${shortList(backOnly)}, which only the backend needs; split it into ${F} and ${B}`,
       ...at,
       environments: envs.map((e) => e.name),
     });
