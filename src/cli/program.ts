@@ -98,7 +98,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, rules: rea
     cmd
       .option(
         '--env <NAME=FILE[,FILE...]>',
-        `an environment as the ordered files Compose gets with -f, relative to the first path (repeat); the other\nenvironments found in the directory are ${verb} too`,
+        `an environment as the ordered files Compose gets with -f, relative to the first path (repeat); the other environments found in the directory are ${verb} too`,
         collect,
       )
       .option('--env-file <[NAME=]FILE>', 'interpolate from FILE instead of .env (for environment NAME, or all; repeat)', collect)
@@ -114,7 +114,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, rules: rea
   const checkCmd = program
     .command('check')
     .description(
-      'check compose files with every rule (see `composemod list`), merge-aware: every environment of the project is\n' +
+      'check compose files with every rule (see `composemod list`), merge-aware: every environment of the project is ' +
         'evaluated, and each finding is reported once, at the line of the file that owns it, with the environments it affects',
     )
     .argument('[paths...]', 'compose files or directories (default: .)')
@@ -143,9 +143,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void, rules: rea
   const fix = program
     .command('fix')
     .description(
-      'apply the fixes of the rules (see `composemod list`); every fix edits by range, is idempotent,\n' +
-        'and declares what it changes: every environment of the project is evaluated before and after, and a run\n' +
-        'that would change anything else a container gets is refused (exit 2, nothing written). A finding silenced\n' +
+      'apply the fixes of the rules (see `composemod list`); every fix edits by range, is idempotent, ' +
+        'and declares what it changes: every environment of the project is evaluated before and after, and a run ' +
+        'that would change anything else a container gets is refused (exit 2, nothing written). A finding silenced ' +
         'by a composemod-disable comment is never fixed',
     )
     .argument('[paths...]', 'compose files or directories (default: .)')

@@ -21,8 +21,9 @@ import { DEFAULT_SETTINGS, capabilities, type FixSettings } from './settings.js'
 import type { Intent, Delta } from './intent/deltas.js';
 import { checkIntent, type Violation } from './intent/check.js';
 import { mountedFileReader } from './lib/references.js';
-import { ProjectState, type ComposeFile, type Project, type ProjectTarget } from './project.js';
-import { envsUsing, lineLocation, locate, type Location } from './place.js';
+import { ProjectState, type ComposeFile, type Environment, type Project, type ProjectTarget } from './project.js';
+import { definitionOf, envsUsing, lineLocation, locate, type Location } from './place.js';
+import { serviceOf } from './lib/services.js';
 import { directivesOf, suppressing, type Directive } from './suppressions.js';
 import { unusedSuppressionRule, unusedSuppressions } from './unused-suppression.js';
 import type { ChangeNote, Finding, FindingInput, FixEditor, Fixer, Level, Rule, RuleContext, RuleMeta, Severity } from './types.js';
@@ -307,14 +308,24 @@ class RuleRun {
     const configured = this.opts.levels?.[id];
     if (configured === 'off') return null;
     const severity: Severity = configured ?? input.severity ?? (input.kind ? (meta.kinds?.[input.kind]?.severity ?? 'warning') : meta.severity);
-    const file = typeof input.file === 'string' ? this.project.files.find((f) => f.path === input.file) : input.file;
+    let file = typeof input.file === 'string' ? this.project.files.find((f) => f.path === input.file) : input.file;
+    let at = input.path as Path | undefined;
+    if (input.file === undefined && input.service !== undefined) {
+      // a finding about a service: at the service's image (else its entry) where its environments take it from
+      const service = input.service;
+      const env = this.project.environments.find((e) => serviceOf(e.merged, service) !== undefined);
+      const def = env && (definitionOf(env, service, 'image') ?? ownerEntry(env, service));
+      if (def) [file, at] = [def.file, input.path ?? def.path];
+    }
     const filePath = file?.path ?? (typeof input.file === 'string' ? path.resolve(this.project.dir, input.file) : undefined);
-    const where: Location | undefined = file ? (input.path ? locate(file, input.path as Path) : input.line ? lineLocation(file, input.line) : undefined) : undefined;
+    const where: Location | undefined = file ? (at ? locate(file, at) : input.line ? lineLocation(file, input.line) : undefined) : undefined;
     const environments = input.environments
       ? [...input.environments]
       : file
         ? envsUsing(this.project, file, input.service).map((e) => e.name)
-        : this.project.environments.map((e) => e.name);
+        : input.service !== undefined
+          ? this.project.environments.filter((e) => serviceOf(e.merged, input.service!) !== undefined).map((e) => e.name)
+          : this.project.environments.map((e) => e.name);
     const finding: Finding = {
       rule: meta.id,
       id,
@@ -416,6 +427,12 @@ class RuleRun {
     const description = record.notes.map((n) => n.note.message).join('; ') || 'apply the fix';
     return { description, changes };
   }
+}
+
+/** The first file of `env` that has an entry for the service. */
+function ownerEntry(env: Environment, service: string): { file: ComposeFile; path: Path } | undefined {
+  const file = env.files.find((f) => serviceOf(f.model, service) !== undefined);
+  return file ? { file, path: ['services', service] } : undefined;
 }
 
 /** The one replacement that turns `before` into `after` (common prefix and suffix kept). */

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { applyDefaults, parseImageRef, tagMajor } from '../../src/transforms/data/image-ref.js';
-import { dataPathOf, lookupImage, flagValue } from '../../src/transforms/data/stateful-images.js';
+import { imageName as parseImageRef, tagMajor } from '../../src/rules/util/image-ref.js';
+import { applyDefaults } from '../../src/rules/util/interpolation.js';
+import { dataPathOf, lookupImage, flagValue } from '../../src/rules/data/stateful-images.js';
 
 const pathOf = (image: string, command?: string[], environment?: Record<string, string | null>) => {
   const hit = dataPathOf(image, command, environment);

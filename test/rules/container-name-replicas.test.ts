@@ -3,8 +3,8 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runFixes } from '../../src/transforms/runner.js';
-import { containerNameReplicas } from '../../src/transforms/container-name-replicas.js';
+import { runFixes } from '../helpers/run-fixes.js';
+import containerNameReplicas from '../../src/rules/container-name-replicas.js';
 
 async function run(files: Record<string, string>, envs: Record<string, string[]>, options: Record<string, unknown> = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'cm-cnr-'));

@@ -1,6 +1,6 @@
 /** add-volumes over every file of the shared corpus (see corpus-structural-helper.ts for the checks). */
 import { describe, it, expect } from 'vitest';
-import { addVolumes } from '../../src/transforms/add-volumes.js';
+import addVolumes from '../../src/rules/add-volumes.js';
 import { corpusDir, corpusPresent, runOverCorpus } from './corpus-structural-helper.js';
 
 if (!corpusPresent) console.log(`corpus tests for add-volumes SKIPPED: ${corpusDir} not found`);

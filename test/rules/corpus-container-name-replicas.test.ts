@@ -22,9 +22,9 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { containerNameReplicas } from '../../src/transforms/container-name-replicas.js';
-import { runFixes, type FixResult, type FixTarget } from '../../src/transforms/runner.js';
-import type { Transform } from '../../src/transforms/types.js';
+import containerNameReplicas from '../../src/rules/container-name-replicas.js';
+import { runFixes, type FixRun as FixResult, type FixTarget } from '../helpers/run-fixes.js';
+import type { Rule as Transform } from '../../src/rules/types.js';
 import { writeChanges } from '../../src/core/save.js';
 import { parseSource } from '../../src/core/source.js';
 import { toModel } from '../../src/core/model.js';
@@ -66,7 +66,7 @@ const without = (m: Obj, service: string): Obj => {
 const svcOf = (m: unknown, service: string): Obj => ((m as Obj).services as Obj)[service] as Obj;
 
 /** A fix that does nothing: running it makes the runner load, validate and merge the input. */
-const loadOnly: Transform = { meta: { ...fix.meta, name: 'load-only', options: [] }, run() {} };
+const loadOnly: Transform = { meta: { ...fix.meta, id: 'load-only', options: [] }, check() {} };
 
 let corpusCases: { name: string; text: string; services: string[] }[] | undefined;
 /** Corpus files the fix runner accepts, with the services that set container_name. */

@@ -1,6 +1,6 @@
 /** network-split over every file of the shared corpus (see corpus-structural-helper.ts for the checks). */
 import { describe, it, expect } from 'vitest';
-import { networkSplit } from '../../src/transforms/network-split.js';
+import networkSplit from '../../src/rules/network-split.js';
 import { corpusDir, corpusPresent, runOverCorpus } from './corpus-structural-helper.js';
 
 if (!corpusPresent) console.log(`corpus tests for network-split SKIPPED: ${corpusDir} not found`);

@@ -13,8 +13,8 @@ import { existsSync, readdirSync, mkdtempSync, copyFileSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runFixes, type FixTarget } from '../../src/transforms/runner.js';
-import type { Transform } from '../../src/transforms/types.js';
+import { runFixes, type FixTarget } from '../helpers/run-fixes.js';
+import type { Rule as Transform } from '../../src/rules/types.js';
 import { writeChanges } from '../../src/core/save.js';
 import { parseSource } from '../../src/core/source.js';
 import { toModel } from '../../src/core/model.js';
@@ -23,8 +23,8 @@ import { isComposemodError } from '../../src/core/errors.js';
 
 /** A fix that does nothing: running it makes the runner load, validate and merge the input. */
 const loadOnly: Transform = {
-  meta: { name: 'load-only', description: '', rationale: '', network: false, options: [] },
-  run() {},
+  meta: { id: 'load-only', description: '', rationale: '', severity: 'note', fixable: false, options: [], docs: '' },
+  check() {},
 };
 
 export const corpusDir = fileURLToPath(new URL('../../../shared/corpus/single', import.meta.url));
@@ -49,7 +49,7 @@ export async function runOverCorpus(
   for (const name of readdirSync(corpusDir).sort()) {
     if (!/\.ya?ml$/i.test(name)) continue;
     counts.files++;
-    const dir = mkdtempSync(path.join(tmpdir(), `cm-corpus-${fix.meta.name}-`));
+    const dir = mkdtempSync(path.join(tmpdir(), `cm-corpus-${fix.meta.id}-`));
     const file = path.join(dir, 'compose.yaml');
     copyFileSync(path.join(corpusDir, name), file);
     const target: FixTarget = { dir, environments: [{ name: 'default', files: [file] }] };
@@ -67,7 +67,7 @@ export async function runOverCorpus(
       try {
         result = await runFixes(target, [fix], options);
       } catch (e) {
-        failures.push(`${name}: ${fix.meta.name} threw: ${isComposemodError(e) ? e.format() : (e as Error).stack}`);
+        failures.push(`${name}: ${fix.meta.id} threw: ${isComposemodError(e) ? e.format() : (e as Error).stack}`);
         continue;
       }
       counts.notes += result.notes.length;

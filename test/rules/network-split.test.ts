@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { classify, datastoreByName, serviceFacts } from '../../src/transforms/lib/network-roles.js';
-import { hostTokens } from '../../src/transforms/lib/references.js';
+import { classify, datastoreByName, serviceFacts } from '../../src/rules/lib/network-roles.js';
+import { hostTokens } from '../../src/rules/lib/references.js';
 
 type Svc = Record<string, unknown>;
 const place = (services: Record<string, Svc>) => {

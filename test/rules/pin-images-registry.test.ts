@@ -18,9 +18,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pinImages } from '../../src/transforms/pin-images.js';
-import { runFixes } from '../../src/transforms/runner.js';
-import { RegistryClient } from '../../src/transforms/util/registry.js';
+import pinImages from '../../src/rules/pin-images.js';
+import { runFixes } from '../helpers/run-fixes.js';
+import { RegistryClient } from '../../src/rules/util/registry.js';
 
 const BIN = process.env.DOCKER_REGISTRY_BIN ?? '/usr/bin/docker-registry';
 const haveRegistry = existsSync(BIN);

@@ -6,13 +6,13 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync, statSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { secrets } from '../../src/transforms/secrets.js';
-import { runFixes, maskSecrets } from '../../src/transforms/runner.js';
+import secrets from '../../src/rules/secrets.js';
+import { runFixes, maskSecrets } from '../helpers/run-fixes.js';
 import { writeChanges } from '../../src/core/save.js';
 import { formatDiff } from '../../src/core/diff.js';
-import { classifyInterpolation } from '../../src/transforms/util/interpolation.js';
-import { dotenvSafe, parseDotenv, gitignoreHas } from '../../src/transforms/util/dotenv.js';
-import { defaultSecretLike, secretMatcher, imageReadsFileVar } from '../../src/transforms/util/secret-names.js';
+import { classifyInterpolation } from '../../src/rules/util/interpolation.js';
+import { dotenvSafe, parseDotenv, gitignoreHas } from '../../src/rules/util/dotenv.js';
+import { defaultSecretLike, secretMatcher, imageReadsFileVar } from '../../src/rules/util/secret-names.js';
 
 const LITERALS = ['hunter2-Xq9', 'sk_live_51HqL$$zz', 'tok#en with spaces'];
 
