@@ -63,6 +63,8 @@ export function buildReport(cwd: string, version: string, check: CheckReport, fa
         maskDeep(
           {
             ...f,
+            // rules name files by absolute path in their prose: relative to the working directory, as the user typed them
+            message: f.message.split(cwd + path.sep).join(''),
             ...(f.file ? { relFile: rel(cwd, f.file) } : {}),
             ...(first ? { projectFile: rel(cwd, first) } : {}),
             multiEnv: target.environments.length > 1,
