@@ -37,6 +37,8 @@ export interface RunRequest {
 export interface CheckRequest extends RunRequest {
   /** Only rules with a fix (what `fix --check` judges: the same findings `fix` would act on). */
   fixable?: boolean;
+  /** Compute the change each fixable finding proposes (`proposed`, as SARIF `fixes`). */
+  proposeFixes?: boolean;
 }
 
 export interface ProjectRun<R> {
@@ -103,6 +105,7 @@ export async function check(req: CheckRequest = {}): Promise<CheckReport> {
       levels: p.configured.levels,
       settings,
       knownRules: p.all.map((m) => m.id),
+      proposeFixes: req.proposeFixes,
     });
     projects.push({ target, settings, result });
   }

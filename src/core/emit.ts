@@ -34,6 +34,20 @@ function hasControl(s: string, allow = ''): boolean {
 
 /** Whether `s` written plain reads back as the same string under YAML 1.2 and YAML 1.1. */
 export function plainSafe(s: string, inFlow = false): boolean {
+  const key = inFlow ? `f${s}` : `b${s}`;
+  let safe = plainMemo.get(key);
+  if (safe === undefined) {
+    // bounded: a run writes few distinct strings, a long-lived process may write many
+    if (plainMemo.size > 10_000) plainMemo.clear();
+    plainMemo.set(key, (safe = judgePlain(s, inFlow)));
+  }
+  return safe;
+}
+
+/** plainSafe's answers: it parses YAML twice per string, and fixes write the same strings often. */
+const plainMemo = new Map<string, boolean>();
+
+function judgePlain(s: string, inFlow: boolean): boolean {
   if (s === '' || s !== s.trim() || hasControl(s)) return false;
   if (inFlow && /[,[\]{}]/.test(s)) return false;
   if (stringify(s, { lineWidth: 0, defaultStringType: 'PLAIN' }).replace(/\n$/, '') !== s) return false;

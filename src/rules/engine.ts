@@ -59,6 +59,8 @@ export interface CheckOptions extends RunOptions {
    * rule that did not run is not judged. Default: the ids of the rules run.
    */
   knownRules?: readonly string[];
+  /** Compute each fixable finding's change on its own (`CheckFinding.proposed`, SARIF `fixes`): costs an Editor run per finding. */
+  proposeFixes?: boolean;
 }
 
 /** A change a fixable finding proposes, as replacements in files (SARIF `fixes`). */
@@ -125,7 +127,7 @@ export async function checkProject(target: ProjectTarget, rules: readonly Rule[]
     if (levelOf(opts.levels, rule.meta.id) === 'off' || rule.meta.id === unusedSuppressionRule.meta.id) continue;
     const run = new RuleRun(rule, state, project, 'check', opts, masks);
     await rule.check(run.context());
-    findings.push(...run.checkFindings());
+    findings.push(...run.checkFindings(!!opts.proposeFixes));
     decisions.push(...run.decisions);
   }
   const ran = new Set(rules.filter((r) => levelOf(opts.levels, r.meta.id) !== 'off').map((r) => r.meta.id));
@@ -352,10 +354,10 @@ class RuleRun {
   }
 
   /** Findings as `check` reports them, with their proposed changes. */
-  checkFindings(): CheckFinding[] {
+  checkFindings(propose: boolean): CheckFinding[] {
     return this.found.map(({ finding, record }) => {
       if (!record || record.empty) return finding;
-      const proposed = this.propose(record);
+      const proposed = propose ? this.propose(record) : undefined;
       return { ...finding, fixable: true, ...(proposed ? { proposed } : {}) };
     });
   }
@@ -379,7 +381,7 @@ class RuleRun {
       (ed[op.method] as (...a: unknown[]) => unknown)(...op.args);
     }
     let edited = false;
-    for (const [file, ed] of editors) if (this.state.setContent(file.path, ed.apply())) edited = true;
+    for (const [file, ed] of editors) if (this.state.setContent(file.path, ed.apply(), ed.result)) edited = true;
     for (const w of this.records.flatMap((r) => r.writes).sort((a, b) => a.seq - b.seq)) this.state.writeFile(w.path, w.content, { mode: w.mode }, id);
     const declared = this.records.flatMap((r) => r.intents.map((d) => ({ ...d, rule: id })));
     const ruleNotes = this.records

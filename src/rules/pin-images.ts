@@ -84,8 +84,8 @@ const rule: Rule = {
     kinds: {
       'no-pin-source': { severity: 'warning', description: 'a floating tag with nothing to pin it to (no --pin, lock entry, concrete tag in the project or registry lookup)' },
       'unused-pin': { severity: 'warning', description: 'a --pin matched no floating image reference' },
-      interpolated: { severity: 'warning', description: 'the image is a variable: pin it where the variable is set' },
-      'build-output': { severity: 'warning', description: 'the image names the output of `build:`: not pinned' },
+      interpolated: { severity: 'note', description: 'the image is a variable: pin it where the variable is set' },
+      'build-output': { severity: 'note', description: 'the image names the output of `build:`: not pinned' },
       alias: { severity: 'warning', description: 'the image is reached through a YAML alias or `<<`: pin it where it is defined' },
       'lookup-failed': { severity: 'warning', description: 'the registry lookup failed' },
       'digest-failed': { severity: 'warning', description: 'the digest lookup failed' },

@@ -201,8 +201,10 @@ export function locate(file: ComposeFile, path: Path): Location | undefined {
 
 /** A whole line as a location (findings that know only their line). */
 export function lineLocation(file: ComposeFile, line: number): Location {
-  const lines = file.source.text.split('\n');
-  const text = (lines[line - 1] ?? '').replace(/\r$/, '');
+  const { text: all, lineCounter } = file.source;
+  const start = lineCounter.lineStarts[line - 1] ?? all.length;
+  const next = lineCounter.lineStarts[line] ?? all.length;
+  const text = all.slice(start, next).replace(/\r?\n$/, '');
   const indent = text.length - text.trimStart().length;
   return { line, column: indent + 1, endLine: line, endColumn: Math.max(indent + 1, text.length + 1) };
 }

@@ -90,12 +90,18 @@ export class ProjectState {
     return state;
   }
 
+  /** Files read from disk in this run (they do not change under it; fixes write through otherFiles). */
+  private readonly disk = new Map<string, string | null>();
+
   /** The current text of a file: written by a fix, a compose file of the run, else on disk. */
   readonly read: ReadFile = (abs) => {
     const o = this.otherFiles.get(abs);
     if (o) return o.text;
     const c = this.composeFiles.get(abs);
-    return c ? c.content : readIfExists(abs);
+    if (c) return c.content;
+    let text = this.disk.get(abs);
+    if (text === undefined) this.disk.set(abs, (text = readIfExists(abs)));
+    return text;
   };
 
   /** A project-relative (or absolute) path, read as `read` does. */
@@ -109,10 +115,12 @@ export class ProjectState {
     this.otherFiles.set(abs, { original: prev ? prev.original : readIfExists(abs), text: content, mode: opts?.mode ?? prev?.mode, changedBy: rule });
   }
 
-  setContent(file: string, content: string): boolean {
+  /** `source`: the text already parsed (the Editor's verification parse), so it is not parsed again. */
+  setContent(file: string, content: string, source?: ComposeSource): boolean {
     const s = this.composeFiles.get(file);
     if (!s || s.content === content) return false;
     s.content = content;
+    if (source) this.parsed.set(file, { content, file: { path: file, source, model: toComposeModel(source, { schema: false }) } });
     return true;
   }
 

@@ -63,6 +63,7 @@ export async function checkCommand(io: Io, paths: string[], opts: CheckOptions):
     runtime: opts.runtime,
     composeVersion: opts.composeVersion,
     fixable: opts.fixable,
+    proposeFixes: format === 'sarif',
   });
   const report = buildReport(io.cwd, pkg.version, result, failOn);
   const files = [...new Set(result.projects.flatMap((p) => p.target.environments.flatMap((e) => e.files)))].map((f) => rel(io.cwd, f));

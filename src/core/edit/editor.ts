@@ -69,6 +69,8 @@ export class Editor {
   private readonly deletes: DeleteIntent[] = [];
   private readonly pending: PendingInsert[] = [];
   private modelCache: Model | undefined;
+  /** The verified parse of the text `apply()` returned last (undefined: nothing was edited). */
+  private appliedSource: ComposeSource | undefined;
 
   constructor(src: ComposeSource) {
     this.src = src;
@@ -337,7 +339,16 @@ export class Editor {
         throw mismatch(i === ci ? 'its content differs from the intended model' : `document ${i + 1} changed`);
       }
     }
+    this.appliedSource = after;
     return full;
+  }
+
+  /**
+   * The source of the text `apply()` returned, as parsed for its verification (so a caller that
+   * goes on with the new text need not parse it again); undefined when nothing was edited.
+   */
+  get result(): ComposeSource | undefined {
+    return this.appliedSource;
   }
 
   // ----- path & model helpers ----------------------------------------------------------
