@@ -87,9 +87,11 @@ async function prepare(req: RunRequest): Promise<Prepared> {
   return { cwd, configured, targets, all };
 }
 
-function settingsFor(req: RunRequest, configured: Configured, target: ProjectTarget): FixSettings {
+function settingsFor(req: RunRequest, configured: Configured, target: ProjectTarget, detected: Map<string, ReturnType<typeof detectRuntime>>): FixSettings {
   const runtime = req.runtime ?? configured.runtime;
-  return resolveSettings({ runtime, composeVersion: req.composeVersion ?? configured.composeVersion }, runtime ? undefined : detectRuntime(target.dir));
+  // detection reads the directory's scripts: once per directory (many files of one directory are many targets)
+  if (!runtime && !detected.has(target.dir)) detected.set(target.dir, detectRuntime(target.dir));
+  return resolveSettings({ runtime, composeVersion: req.composeVersion ?? configured.composeVersion }, runtime ? undefined : detected.get(target.dir));
 }
 
 /** Runs every selected rule over each project and reports what they find. */
@@ -97,8 +99,9 @@ export async function check(req: CheckRequest = {}): Promise<CheckReport> {
   const p = await prepare(req);
   const rules = await selectRules(req.fixable ? 'fix' : 'check', { only: req.only, skip: req.skip, levels: p.configured.levels });
   const projects: ProjectRun<CheckResult>[] = [];
+  const detected = new Map<string, ReturnType<typeof detectRuntime>>();
   for (const target of p.targets) {
-    const settings = settingsFor(req, p.configured, target);
+    const settings = settingsFor(req, p.configured, target, detected);
     const result = await checkProject(target, rules, {
       options: req.options,
       ruleOptions: p.configured.ruleOptions,
@@ -117,8 +120,9 @@ export async function fix(req: RunRequest = {}): Promise<FixReport> {
   const p = await prepare(req);
   const rules = await selectRules('fix', { only: req.only, skip: req.skip, levels: p.configured.levels });
   const projects: ProjectRun<FixResult>[] = [];
+  const detected = new Map<string, ReturnType<typeof detectRuntime>>();
   for (const target of p.targets) {
-    const settings = settingsFor(req, p.configured, target);
+    const settings = settingsFor(req, p.configured, target, detected);
     const result = await fixProject(target, rules, { options: req.options, ruleOptions: p.configured.ruleOptions, levels: p.configured.levels, settings });
     projects.push({ target, settings, result });
   }

@@ -190,6 +190,10 @@ describe('composemod check: output formats', () => {
     const secret = log.runs[0].results.find((x) => x.ruleId === 'secrets')!;
     expect(secret.properties.fixable).toBe(true);
     expect(secret.fixes).toBeUndefined();
+    // masking touches prose only: a value that is also a word of a rule id leaves the ids alone
+    const weak = project({ 'compose.yaml': 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: secret\n' });
+    const j = JSON.parse((await cli(['check', '--format', 'json', '--only', 'secrets', '--env', 'prod=compose.yaml'], { cwd: weak })).stdout) as JsonReport;
+    expect(j.findings.map((f) => f.id)).toEqual(['secrets']);
   });
 });
 

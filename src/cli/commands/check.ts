@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { ComposemodError } from '../../core/errors.js';
-import { check } from '../../api.js';
+import { check, type RunRequest } from '../../api.js';
 import type { Severity } from '../../rules/types.js';
 import { useColor, type Io } from '../output.js';
 import { buildReport, rel, summaryLine, SEVERITY_RANK } from '../formats/report.js';
@@ -34,6 +34,33 @@ export interface CheckOptions {
   [ruleOption: string]: unknown;
 }
 
+export interface RunFlags {
+  env?: string[];
+  envFile?: string[];
+  config?: string;
+  only?: string;
+  skip?: string;
+  runtime?: string;
+  composeVersion?: string;
+  [ruleOption: string]: unknown;
+}
+
+/** What `check` and `fix` share of their command line: the project, the config, the rules and their options. */
+export function runRequest(io: Io, paths: string[], opts: RunFlags): RunRequest {
+  return {
+    cwd: io.cwd,
+    paths,
+    env: opts.env,
+    envFile: opts.envFile,
+    config: opts.config,
+    only: opts.only,
+    skip: opts.skip,
+    options: opts,
+    runtime: opts.runtime,
+    composeVersion: opts.composeVersion,
+  };
+}
+
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
 /**
@@ -51,20 +78,7 @@ export async function checkCommand(io: Io, paths: string[], opts: CheckOptions):
     maxWarnings = Number(opts.maxWarnings);
     if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new ComposemodError(`invalid --max-warnings "${String(opts.maxWarnings)}": expected a whole number >= 0`);
   }
-  const result = await check({
-    cwd: io.cwd,
-    paths,
-    env: opts.env,
-    envFile: opts.envFile,
-    config: opts.config,
-    only: opts.only,
-    skip: opts.skip,
-    options: opts,
-    runtime: opts.runtime,
-    composeVersion: opts.composeVersion,
-    fixable: opts.fixable,
-    proposeFixes: format === 'sarif',
-  });
+  const result = await check({ ...runRequest(io, paths, opts), fixable: opts.fixable, proposeFixes: format === 'sarif' });
   const report = buildReport(io.cwd, pkg.version, result, failOn);
   const files = [...new Set(result.projects.flatMap((p) => p.target.environments.flatMap((e) => e.files)))].map((f) => rel(io.cwd, f));
   const color = !opts.output && useColor(io, opts.color) && !opts.fixable;

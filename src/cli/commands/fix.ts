@@ -10,7 +10,7 @@ import type { Finding, RuleMeta } from '../../rules/types.js';
 import { maskSecrets, type FixResult } from '../../rules/engine.js';
 import { describeRuntime } from '../../rules/settings.js';
 import { useColor, type Io } from '../output.js';
-import { checkCommand } from './check.js';
+import { checkCommand, runRequest } from './check.js';
 import { SEVERITY_RANK } from '../formats/report.js';
 
 export interface FixOptions {
@@ -42,18 +42,7 @@ export async function fixCommand(io: Io, paths: string[], opts: FixOptions): Pro
   if (!(failOn in SEVERITY_RANK)) throw new ComposemodError(`invalid --fail-on "${opts.failOn}": expected error, warning or note`);
   // --check is `check` over the rules with a fix: the same findings, the same exit codes
   if (opts.check) return checkCommand(io, paths, { ...opts, format: opts.json ? 'json' : 'text', fixable: true });
-  const report = await fix({
-    cwd: io.cwd,
-    paths,
-    env: opts.env,
-    envFile: opts.envFile,
-    config: opts.config,
-    only: opts.only,
-    skip: opts.skip,
-    options: opts,
-    runtime: opts.runtime,
-    composeVersion: opts.composeVersion,
-  });
+  const report = await fix(runRequest(io, paths, opts));
   const results = report.projects;
 
   const masks = results.flatMap((r) => r.result.masks);

@@ -1,7 +1,7 @@
 /**
  * What every output format of `composemod check` renders: the findings of every project, with
  * paths relative to the working directory, the rules' metadata, and the counts. Secret values
- * registered by rules are masked in every string before anything is rendered.
+ * registered by rules are masked in every message before anything is rendered.
  */
 import path from 'node:path';
 import type { CheckReport } from '../../api.js';
@@ -45,33 +45,23 @@ export function rel(cwd: string, p: string): string {
   return (path.relative(cwd, p) || path.basename(p)).split(path.sep).join('/');
 }
 
-/** Every string in `v`, masked. */
-function maskDeep<T>(v: T, masks: readonly string[]): T {
-  if (!masks.length) return v;
-  if (typeof v === 'string') return maskSecrets(v, masks) as T;
-  if (Array.isArray(v)) return v.map((x) => maskDeep(x, masks)) as T;
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskDeep(x, masks)])) as T;
-  return v;
-}
-
 export function buildReport(cwd: string, version: string, check: CheckReport, failOn: Severity): Report {
   const findings: ReportFinding[] = [];
   for (const { target, result } of check.projects) {
     const first = target.environments[0]?.files[0];
+    // prose only (ids, paths and names are not values): rules never write a value into a
+    // message by construction, this is the safety net, with the summaries' 6-character floor
+    const mask = (text: string) => maskSecrets(text, result.masks, 6);
     for (const f of result.findings)
-      findings.push(
-        maskDeep(
-          {
-            ...f,
-            // rules name files by absolute path in their prose: relative to the working directory, as the user typed them
-            message: f.message.split(cwd + path.sep).join(''),
-            ...(f.file ? { relFile: rel(cwd, f.file) } : {}),
-            ...(first ? { projectFile: rel(cwd, first) } : {}),
-            multiEnv: target.environments.length > 1,
-          },
-          result.masks,
-        ),
-      );
+      findings.push({
+        ...f,
+        // rules name files by absolute path in their prose: relative to the working directory, as the user typed them
+        message: mask(f.message.split(cwd + path.sep).join('')),
+        ...(f.suppressed?.justification ? { suppressed: { ...f.suppressed, justification: mask(f.suppressed.justification) } } : {}),
+        ...(f.file ? { relFile: rel(cwd, f.file) } : {}),
+        ...(first ? { projectFile: rel(cwd, first) } : {}),
+        multiEnv: target.environments.length > 1,
+      });
   }
   const open = findings.filter((f) => !f.suppressed);
   const summary: Summary = {
