@@ -10,6 +10,9 @@ export type Obj = Record<string, unknown>;
 /** A plain mapping: an object that is not an array (null is not one). */
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A mapping that is not a Date (the edit layer's models hold YAML timestamps as Dates). */
+export const isPlainMapping = (v: unknown): v is Obj => isObj(v) && !(v instanceof Date);
+
 /** The mapping, or undefined when `v` is not one. */
 export const asObj = (v: unknown): Obj | undefined => (isObj(v) ? v : undefined);
 
