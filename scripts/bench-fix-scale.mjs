@@ -29,8 +29,8 @@ writeFileSync(file, lines.join('\n') + '\n');
 writeFileSync(prod, ['services:', ...Array.from({ length: n }, (_, i) => `  svc${i}:\n    restart: always`)].join('\n') + '\n');
 writeFileSync(path.join(dir, '.env'), Array.from({ length: n / 2 }, (_, i) => `SETTING_${i}=value-${i}`).join('\n') + '\n');
 
-const { runFixes } = await import(path.join(root, 'dist/transforms/runner.js'));
-const { secrets } = await import(path.join(root, 'dist/transforms/secrets.js'));
+const { fixProject } = await import(path.join(root, 'dist/rules/engine.js'));
+const { default: secrets } = await import(path.join(root, 'dist/rules/secrets.js'));
 const c0 = process.cpuUsage();
 const t0 = performance.now();
 const environments = [
@@ -38,7 +38,7 @@ const environments = [
   { name: 'prod', files: [file, prod] },
 ];
 // the dev literals are moved too (--dev-secrets move), as every version of the fix did
-const r = await runFixes({ dir, environments }, [secrets], { devSecrets: 'move' });
+const r = await fixProject({ dir, environments }, [secrets], { options: { devSecrets: 'move' } });
 const wallMs = performance.now() - t0;
 const cpu = process.cpuUsage(c0);
 rmSync(dir, { recursive: true, force: true });

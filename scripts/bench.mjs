@@ -5,7 +5,7 @@
 //   floor   a bare `yaml.parseAllDocuments` loop over the same in-memory texts
 //   edit    load (parseSource) + query (services) + save without change (Editor.apply)
 //   config  load + toModel + configModel (merge engine + normal form) per file
-//   fix     every offline fix over each file of corpus/single (runFixes, nothing written)
+//   fix     every offline fix over each file of corpus/single (fixProject, nothing written)
 // and reports files/s, MB/s, median ms/file, the ratio to the floor, and peak RSS. Then, side
 // by side in the same run (spawned processes, interleaved, so machine load hits both alike):
 //   startup  `composemod --version` against bare `node -e 0` (target: at most 30 ms more)
@@ -36,8 +36,8 @@ const { services } = await import(path.join(root, 'dist/core/query.js'));
 const { toModel } = await import(path.join(root, 'dist/core/model.js'));
 const { configModel } = await import(path.join(root, 'dist/core/merge/index.js'));
 const { ComposemodError } = await import(path.join(root, 'dist/core/errors.js'));
-const { runFixes } = await import(path.join(root, 'dist/transforms/runner.js'));
-const { transforms } = await import(path.join(root, 'dist/transforms/index.js'));
+const { fixProject: runFixes } = await import(path.join(root, 'dist/rules/engine.js'));
+const { selectRules } = await import(path.join(root, 'dist/rules/select.js'));
 
 function walk(dir) {
   const out = [];
@@ -97,7 +97,7 @@ const paths = hasCorpus ? walk(corpus) : [];
 const files = paths.map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
 const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
 const singles = files.filter((f) => f.path.includes(`${path.sep}single${path.sep}`));
-const offline = transforms.filter((t) => !t.meta.network);
+const offline = await selectRules('fix');
 
 console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load ${os.loadavg()[0].toFixed(1)}`);
 console.log(`corpus:  ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB, ${ROUNDS} rounds (median)`);

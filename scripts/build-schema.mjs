@@ -47,5 +47,35 @@ export function buildSchema() {
   return true;
 }
 
+const configSchemaFile = path.join(root, 'schema', 'composemod-config.schema.json');
+export const configValidatorFile = path.join(root, 'schema', 'composemod-config.validate.cjs');
+
+/**
+ * The same for composemod's own config file schema (schema/composemod-config.schema.json ->
+ * schema/composemod-config.validate.cjs): `check` and `fix` validate a config file on every
+ * run, so it is not compiled at run time either. Returns whether it wrote.
+ */
+export function buildConfigSchema() {
+  const require = createRequire(import.meta.url);
+  const hash = createHash('sha256');
+  hash.update(readFileSync(configSchemaFile));
+  hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  hash.update(require('ajv/package.json').version);
+  const want = `// composemod generated validator: ${hash.digest('hex')}`;
+  if (existsSync(configValidatorFile) && readFileSync(configValidatorFile, 'utf8').startsWith(want + '\n')) return false;
+  const Ajv = require('ajv').default;
+  const standalone = require('ajv/dist/standalone').default;
+  const schema = JSON.parse(readFileSync(configSchemaFile, 'utf8'));
+  delete schema.$schema;
+  const ajv = new Ajv({ strict: false, allErrors: true, code: { source: true } });
+  const code = standalone(ajv, ajv.compile(schema));
+  const header = `${want}\n// from schema/composemod-config.schema.json by scripts/build-schema.mjs; do not edit\n`;
+  const tmp = `${configValidatorFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, header + code + '\n');
+  renameSync(tmp, configValidatorFile);
+  return true;
+}
+
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain && buildSchema()) console.error(`build-schema: wrote ${path.relative(root, validatorFile)}`);
+if (isMain && buildConfigSchema()) console.error(`build-schema: wrote ${path.relative(root, configValidatorFile)}`);

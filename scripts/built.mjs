@@ -26,7 +26,7 @@ function newest(p) {
   return Math.max(0, ...readdirSync(p).map((n) => newest(path.join(p, n))));
 }
 
-const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'schema/compose-spec.json', 'scripts/build-schema.mjs'];
+const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'schema/compose-spec.json', 'schema/composemod-config.schema.json', 'scripts/build-schema.mjs'];
 const validator = path.join(root, 'schema', 'compose-spec.validate.cjs');
 const current =
   existsSync(stamp) &&

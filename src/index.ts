@@ -1,43 +1,73 @@
 /**
- * composemod's programmatic API. Everything the CLI does is available here: load and edit
- * compose files with range edits, merge them with the Compose v2 rules, extract a shared base,
- * run fixes, and diff or write the result.
+ * composemod's programmatic API: what a library user needs, and nothing of the internals.
+ * - load a project: `loadProject` / `configText` (Docker Compose's loading and `config` output),
+ *   `resolveTargets` (paths / named environments -> projects), `detectProject`
+ *   (the environments of a directory), `loadComposeFile`, `configModel` (the merged model);
+ * - the config file: `loadConfigFile`;
+ * - the commands: `check`, `fix`, `extract`, `listRules`; `writeChanges` and `formatDiff` to
+ *   write or show what `fix` / `extract` return;
+ * - the rule contract, to write a rule (docs/RULES.md): its types, the engine that runs rules
+ *   over a project (`checkProject`, `fixProject`), the placement helpers and intent deltas.
  */
-export { ComposemodError, formatModelPath, isComposemodError } from './core/errors.js';
+export { ComposemodError, isComposemodError } from './core/errors.js';
 export type { ErrorLocation } from './core/errors.js';
 
-// edit layer
-export { parseSource, loadSource, readText, detectFormat } from './core/source.js';
-export type { ComposeSource, SourceFormat, Eol, QuoteStyle } from './core/source.js';
-export { nodeAt, pairAt, services, service, serviceAttr, topLevel } from './core/query.js';
-export type { NodeRef, PairRef, ServiceRef, Path, PathSegment, Range } from './core/query.js';
-export { Editor, applyEdits, nodeText, reindent } from './core/edit.js';
-export type { TextEdit } from './core/edit.js';
-export { emitYaml } from './core/emit.js';
-export { writeChanges, changeKind } from './core/save.js';
+// projects
+export { resolveTargets } from './core/targets.js';
+export type { ProjectTarget, EnvironmentSpec, TargetRequest } from './core/targets.js';
+export { detectProject } from './core/discover.js';
+export { loadComposeFile } from './core/project.js';
+export type { LoadedFile } from './core/project.js';
+export { configModel } from './core/merge/index.js';
+export type { ComposeModel } from './core/merge/index.js';
+// the project loader: Docker Compose's loading, `docker compose config` output, containers
+export { loadProject, loadWithTexts, configText } from './core/loader/index.js';
+export type { ProjectOptions, LoadedProject, ComposeVersion, ContainerView } from './core/loader/index.js';
+
+// the config file
+export { loadConfigFile } from './core/config-file.js';
+export type { ComposemodConfig, ConfigFile } from './core/config-file.js';
+
+// commands as functions (nothing is written: changes come back as FileChanges)
+export { check, fix, listRules } from './api.js';
+export type { RunRequest, CheckRequest, CheckReport, FixReport, ProjectRun } from './api.js';
+export { extract } from './extract/extract.js';
+export type { ExtractInput, ExtractResult, Layout } from './extract/extract.js';
+export { writeChanges } from './core/save.js';
 export type { FileChange } from './core/save.js';
 export { formatDiff } from './core/diff.js';
 export type { DiffOptions } from './core/diff.js';
 
-// model and merge engine (pure)
-export { toModel, assertComposeFile, RESET, Override, GoTime, isReset, isOverride, isGoTime } from './core/model.js';
-export { mergeFiles, canonicalize, normalize, configModel, modelsEqual, shellSplit } from './core/merge/index.js';
-export type { ComposeModel, InputFile, MergeOptions } from './core/merge/index.js';
-export { schemaIssues, assertSchema } from './core/schema.js';
-export type { SchemaIssue } from './core/schema.js';
-export { loadComposeFile, toComposeModel, resolveExtendsFile, environmentModel, locate } from './core/project.js';
-export type { LoadedFile } from './core/project.js';
+// the rule contract
+export type {
+  Rule,
+  RuleMeta,
+  RuleContext,
+  RuleOption,
+  FindingKind,
+  FindingInput,
+  Finding,
+  Fixer,
+  FixEditor,
+  ChangeNote,
+  Suppression,
+  Severity,
+  Level,
+  Fixability,
+} from './rules/types.js';
+export type { Project, ComposeFile, Environment } from './rules/project.js';
+export { checkProject, fixProject, IntentRefusal, maskSecrets } from './rules/engine.js';
+export type { CheckResult, CheckFinding, ProposedFix, FixResult, Decision, RunOptions, CheckOptions } from './rules/engine.js';
+export { ownerOf, definitionOf, envsUsing, sharedFiles, fileOnlyFor, editBlocker, exists, addToService, locate } from './rules/place.js';
+export type { Location } from './rules/place.js';
+export { secretDelivers, volumeMounted, networksChanged, containerNameRemoved, imageChanged } from './rules/intent/deltas.js';
+export type { Delta, Intent } from './rules/intent/deltas.js';
+export type { Runtime, Capabilities, FixSettings } from './rules/settings.js';
 
-// the project loader: Docker Compose's loading, `docker compose config` output, containers
-export { loadProject, loadWithTexts, configText, normalizeProjectName } from './core/loader/index.js';
-export type { ProjectOptions, LoadedProject, ComposeVersion, TypedProject, ContainerView, MountedFile, ContainerNetwork, ContainerMount, ContainerPort } from './core/loader/index.js';
-
-// project discovery and commands as functions
-export { detectProject, parseEnvSpec } from './core/discover.js';
-export { extract } from './extract/extract.js';
-export type { ExtractInput, ExtractResult, Layout } from './extract/extract.js';
-export { runFixes, maskSecrets } from './transforms/runner.js';
-export type { FixTarget, FixResult } from './transforms/runner.js';
-export { transforms, findTransform } from './transforms/index.js';
-export type { Transform, TransformMeta, TransformContext, TransformOption } from './transforms/index.js';
-export type { ChangeNote, Warning, ComposeProject, ProjectFile } from './transforms/types.js';
+// the edit layer rules record their fixes in (range edits, verified)
+export { parseSource, loadSource } from './core/source.js';
+export type { ComposeSource, SourceFormat } from './core/source.js';
+export { nodeAt } from './core/query.js';
+export type { NodeRef, Path } from './core/query.js';
+export { Editor } from './core/edit.js';
+export type { TextEdit } from './core/edit.js';

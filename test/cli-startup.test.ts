@@ -16,8 +16,8 @@ const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf
 
 describe('help text', () => {
   it('no description has a hard line break: commander wraps to the terminal', async () => {
-    const { transforms } = await import('../src/transforms/index.js');
-    const program = buildProgram(captureIo().io, () => {}, transforms.map((t) => t.meta));
+    const { loadRules } = await import('../src/rules/index.js');
+    const program = buildProgram(captureIo().io, () => {}, (await loadRules()).map((t) => t.meta));
     const texts = [program, ...program.commands].flatMap((c) => [
       c.description(),
       ...c.options.map((o) => o.description),
@@ -28,7 +28,7 @@ describe('help text', () => {
   });
 
   it('every help screen fits 80 columns (commander wraps at 80 when not on a terminal)', async () => {
-    for (const args of [['--help'], ['config', '--help'], ['extract', '--help'], ['fix', '--help'], ['list', '--help']]) {
+    for (const args of [['--help'], ['config', '--help'], ['extract', '--help'], ['fix', '--help'], ['check', '--help'], ['list', '--help']]) {
       const r = await cli(args);
       expect(r.code, args.join(' ')).toBe(0);
       const long = r.stdout.split('\n').filter((l) => l.length > 80);

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cli } from './helpers/cli.js';
 import { composeConfig, dockerCompose } from './helpers/reference.js';
-import { evaluateEnvironment } from '../src/transforms/intent/view.js';
+import { evaluateEnvironment } from '../src/rules/intent/view.js';
 import { toComposeModel } from '../src/core/project.js';
 import { parseSource } from '../src/core/source.js';
 
@@ -102,7 +102,7 @@ describe('composemod fix: output', () => {
       projects: {
         counts: Record<string, number>;
         files: { path: string; kind: string }[];
-        warnings: { id: string; severity: string; file?: string; line?: number }[];
+        findings: { id: string; severity: string; file?: string; line?: number; fixed: boolean }[];
         intents: { kind: string; env: string }[];
       }[];
     };
@@ -110,8 +110,8 @@ describe('composemod fix: output', () => {
     expect(report.written).toBe(false);
     expect(report.projects[0].counts['add-volumes']).toBeGreaterThan(0);
     expect(report.projects[0].files.map((f) => f.path)).toContain('docker-compose.yml');
-    expect(report.projects[0].warnings).toContainEqual(
-      expect.objectContaining({ id: 'secrets/credential-in-url', severity: 'warning', file: 'docker-compose.yml', line: 19 }),
+    expect(report.projects[0].findings).toContainEqual(
+      expect.objectContaining({ id: 'secrets/credential-in-url', severity: 'warning', file: 'docker-compose.yml', line: 19, fixed: false }),
     );
     expect(report.projects[0].intents.map((i) => i.kind)).toContain('volume-mounted');
   });
@@ -125,7 +125,10 @@ describe('composemod fix: output', () => {
     expect(skip.stdout).not.toContain('cache_data');
     const bad = await cli(['fix', '--only', 'add-volume'], { cwd: dir });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/unknown fix "add-volume"/);
+    expect(bad.stderr).toMatch(/unknown rule "add-volume"/);
+    const noFix = await cli(['fix', '--only', 'unused-suppression'], { cwd: dir });
+    expect(noFix.code).toBe(2);
+    expect(noFix.stderr).toMatch(/rule "unused-suppression" has no fix/);
   });
 
   it('bad input: exit 2 with file:line:col and nothing written', async () => {
@@ -151,7 +154,9 @@ describe('composemod fix --check', () => {
     expect(w.code).toBe(0);
     expect(readFileSync(path.join(dir, 'docker-compose.yml'), 'utf8')).toContain('cache_data:/data');
     const again = await cli(['fix', '--check', '--skip', 'pin-images', '--fail-on', 'error'], { cwd: dir });
-    expect(again.stderr).toContain('nothing to change');
+    // what is left has no fix (a credential inside a URL, a dev default kept): below --fail-on error
+    expect(again.stderr).not.toContain('fixable with');
+    expect(again.stderr).toContain('secrets/credential-in-url');
     expect(again.code).toBe(0);
   });
 
@@ -159,7 +164,7 @@ describe('composemod fix --check', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cm-fix-pg18-'));
     writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  db:\n    image: postgres:18\n    volumes:\n      - pgdata:/var/lib/postgresql/data\nvolumes:\n  pgdata:\n');
     const r = await cli(['fix', '--check', '--only', 'add-volumes', '--fail-on', 'error'], { cwd: dir });
-    expect(r.stderr).toMatch(/! error .*refuses to start .*\(add-volumes\/postgres18-layout\)/);
+    expect(r.stderr).toMatch(/^ {2}compose\.yaml:3:5 {2}error {4}db: .*refuses to start .* add-volumes\/postgres18-layout$/m);
     expect(r.code).toBe(1);
     // a warning alone does not fail --fail-on error, and fails the default (warning)
     writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  web:\n    image: nginx:latest\n');
@@ -317,8 +322,14 @@ describe('composemod list', () => {
     for (const name of ['add-volumes', 'secrets', 'network-split', 'container-name-replicas', 'pin-images'])
       expect(r.stdout).toContain(name);
     expect(r.stdout).toContain('--registry-lookup');
-    const j = JSON.parse((await cli(['list', '--json'])).stdout) as { name: string; network: boolean }[];
-    expect(j.map((t) => t.name)).toContain('pin-images');
+    const j = JSON.parse((await cli(['list', '--json'])).stdout) as { id: string; severity: string; fixable: string | false; options: unknown[]; docs: string }[];
+    expect(j.map((t) => t.id)).toContain('pin-images');
+    for (const r of j) {
+      expect(['error', 'warning', 'note']).toContain(r.severity);
+      expect(['safe', 'behaviour-changing', false]).toContain(r.fixable);
+      expect(Array.isArray(r.options)).toBe(true);
+      expect(existsSync(path.join(root, r.docs)), r.docs).toBe(true);
+    }
   });
 
   it('fix --help shows every fix option and the runtime options', async () => {

@@ -8,8 +8,8 @@ import { existsSync, readdirSync, mkdtempSync, copyFileSync, readFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { transforms } from '../src/transforms/index.js';
-import { runFixes } from '../src/transforms/runner.js';
+import { loadRules } from '../src/rules/index.js';
+import { runFixes } from './helpers/run-fixes.js';
 import { writeChanges } from '../src/core/save.js';
 import { parseSource } from '../src/core/source.js';
 import { toComposeModel } from '../src/core/project.js';
@@ -21,9 +21,9 @@ if (!present) console.warn(`skipping fix corpus test: ${corpus} is absent`);
 
 describe('all offline fixes over corpus/single', () => {
   it.skipIf(!present)('never crash, outputs validate, second run changes nothing', async () => {
-    const offline = transforms.filter((t) => !t.meta.network);
+    const offline = (await loadRules()).filter((t) => !t.meta.network && t.meta.fixable);
     const perFix: Record<string, { files: number; changes: number; warnings: number }> = {};
-    for (const t of offline) perFix[t.meta.name] = { files: 0, changes: 0, warnings: 0 };
+    for (const t of offline) perFix[t.meta.id] = { files: 0, changes: 0, warnings: 0 };
     let changed = 0;
     const rejected: string[] = [];
     const files = readdirSync(corpus).filter((f) => /\.ya?ml$/.test(f));
@@ -43,10 +43,10 @@ describe('all offline fixes over corpus/single', () => {
       }
       if (first.changes.length) changed++;
       for (const t of offline) {
-        const n = first.notes.filter((x) => x.fix === t.meta.name).length;
-        perFix[t.meta.name].changes += n;
-        if (n) perFix[t.meta.name].files++;
-        perFix[t.meta.name].warnings += first.warnings.filter((x) => x.fix === t.meta.name).length;
+        const n = first.notes.filter((x) => x.rule === t.meta.id).length;
+        perFix[t.meta.id].changes += n;
+        if (n) perFix[t.meta.id].files++;
+        perFix[t.meta.id].warnings += first.warnings.filter((x) => x.rule === t.meta.id).length;
       }
       await writeChanges(first.changes);
       const out = readFileSync(file, 'utf8');

@@ -14,8 +14,8 @@
 import { describe, it, expect } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { transforms } from '../src/transforms/index.js';
-import { runFixes } from '../src/transforms/runner.js';
+import { loadRules } from '../src/rules/index.js';
+import { fixProject } from '../src/rules/engine.js';
 import { writeChanges } from '../src/core/save.js';
 import { fixtureCases, fixtureCopy } from './helpers/fix-projects.js';
 
@@ -29,25 +29,28 @@ function listFiles(dir: string, base = dir): string[] {
   return out;
 }
 
-for (const transform of transforms) {
-  const cases = fixtureCases([transform.meta.name]);
+const rules = await loadRules();
+
+for (const rule of rules) {
+  const cases = fixtureCases([rule.meta.id]);
   if (!cases.length) continue;
-  describe(`fix ${transform.meta.name}`, () => {
+  describe(`fix ${rule.meta.id}`, () => {
     for (const c of cases) {
       it(c.name, async () => {
         const { args } = c;
         const target = fixtureCopy(c);
-        const first = await runFixes(target, [transform], args.options ?? {}, args.settings);
+        const first = await fixProject(target, [rule], { options: args.options ?? {}, settings: args.settings });
         await writeChanges(first.changes);
         const expectedDir = path.join(c.dir, 'expected');
         const expectedFiles = listFiles(expectedDir);
         expect(listFiles(target.dir)).toEqual(expectedFiles);
         for (const f of expectedFiles)
           expect(readFileSync(path.join(target.dir, f), 'utf8'), f).toBe(readFileSync(path.join(expectedDir, f), 'utf8'));
-        for (const w of args.warnings ?? []) expect(first.warnings.map((x) => x.message).join('\n')).toContain(w);
-        for (const i of args.info ?? []) expect(first.infos.map((x) => x.message).join('\n')).toContain(i);
+        // "warnings" and "info": findings the fix leaves to a human (any severity) and the rules' decisions
+        const said = [...first.findings.filter((x) => !x.fixed), ...first.decisions].map((x) => x.message).join('\n');
+        for (const w of [...(args.warnings ?? []), ...(args.info ?? [])]) expect(said).toContain(w);
         for (const n of args.notes ?? []) expect(first.notes.map((x) => x.message).join('\n')).toContain(n);
-        const second = await runFixes(target, [transform], args.options ?? {}, args.settings);
+        const second = await fixProject(target, [rule], { options: args.options ?? {}, settings: args.settings });
         expect(second.changes, 'a second run changes nothing').toEqual([]);
       });
     }

@@ -1,10 +1,11 @@
 /**
  * Runs once before the suites: generates the compose-spec validator when it is missing or stale
  * (the tests run the TypeScript sources, which load the schema/compose-spec.validate.cjs that
- * `npm run build` writes).
+ * `npm run build` writes), and the config file's validator likewise.
  */
-import { buildSchema } from '../scripts/build-schema.mjs';
+import { buildConfigSchema, buildSchema } from '../scripts/build-schema.mjs';
 
 export default function setup(): void {
   buildSchema();
+  buildConfigSchema();
 }

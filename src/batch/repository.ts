@@ -12,8 +12,8 @@ import path from 'node:path';
 import { formatDiff } from '../core/diff.js';
 import { ComposemodError } from '../core/errors.js';
 import { writeChanges, changeKind, type FileChange } from '../core/save.js';
-import { maskSecrets } from '../transforms/runner.js';
-import type { Transform } from '../transforms/types.js';
+import { maskSecrets } from '../rules/engine.js';
+import type { RunnerHooks } from './runners.js';
 import { branchExists, dirtyPaths, gitOk, headCommit, ignoredPaths, topLevel } from './git.js';
 import { findProjectDirs } from './projects.js';
 import { errorRun, recordError, runProject, type ProjectRun } from './runners.js';
@@ -307,31 +307,29 @@ export function commitMessage(s: BatchSettings, projects: readonly ProjectNotes[
 
 // ---------------------------------------------------------------------------------------------
 // Test-only crash hook. COMPOSEMOD_BATCH_TEST_CRASH="MODE:KEY[,MODE:KEY...]" makes the fixes of
-// the repository KEY crash for real inside the worker: `throw` (a TypeError from a transform),
+// the repository KEY crash for real inside the worker: `throw` (a TypeError in the command's run),
 // `abort` (the worker process aborts), `exit` (the worker calls process.exit), `hang` (an
 // endless loop: the per-repository timeout ends it). Unset (always, outside the tests), it does
 // nothing.
 
 type CrashMode = 'throw' | 'abort' | 'exit' | 'hang';
 
-function crashHook(key: string): { extraTransform?: Transform } | undefined {
+function crashHook(key: string): RunnerHooks | undefined {
   const spec = process.env.COMPOSEMOD_BATCH_TEST_CRASH;
   if (!spec) return undefined;
   for (const part of spec.split(',')) {
     const i = part.indexOf(':');
     if (part.slice(i + 1) !== key) continue;
     const mode = part.slice(0, i) as CrashMode;
-    const transform: Transform = {
-      meta: { name: `test-crash-${mode}`, description: 'test only', rationale: 'test only', network: false, options: [] },
-      run() {
+    return {
+      crash() {
         if (mode === 'abort') process.abort();
         if (mode === 'exit') process.exit(7);
         if (mode === 'hang') for (;;);
         const nothing = undefined as unknown as { project: { dir: string } };
-        void nothing.project.dir; // a real TypeError, thrown by the engine
+        void nothing.project.dir; // a real TypeError, thrown inside the command's run
       },
     };
-    return { extraTransform: transform };
   }
   return undefined;
 }

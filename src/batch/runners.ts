@@ -4,16 +4,15 @@
  * reports, patches, commits) works on that shape, so a command can change its internals, or a
  * new command can plug in, by editing this module alone.
  *
- * `check` is a STAND-IN until `composemod check` exists (issue 9): it reports what the fixes
- * would change and what they say needs a human, one finding per change or warning, with the
- * fix's name as the rule id and no line numbers. The check command swaps `runCheck` for a call
- * to its own engine (rule ids, severities, file:line:col) without touching the rest of batch.
+ * `fix` and `check` are the library's `fix()` / `check()` (src/api.ts): findings carry the rule
+ * id of the finding (`<rule>` or `<rule>/<kind>`), its severity and file:line:col.
  */
 import path from 'node:path';
 import { ComposemodError } from '../core/errors.js';
 import type { FileChange } from '../core/save.js';
 import type { Io } from '../cli/output.js';
-import type { Transform } from '../transforms/types.js';
+import type { RunRequest } from '../api.js';
+import type { Finding as RuleFinding } from '../rules/types.js';
 import type { Finding, RecordError, RunCommand, Status } from './types.js';
 
 export interface ProjectRun {
@@ -33,8 +32,8 @@ export interface ProjectRun {
 }
 
 export interface RunnerHooks {
-  /** Test-only: a transform run after the selected ones (see repository.ts's crash hook). */
-  extraTransform?: Transform;
+  /** Test-only: called inside the command's run, before its work (see repository.ts's crash hook). */
+  crash?: () => void;
 }
 
 export type CommandRunner = (dir: string, options: Record<string, unknown>, hooks?: RunnerHooks) => Promise<ProjectRun>;
@@ -83,38 +82,55 @@ const runExtract: CommandRunner = async (dir, options) => {
   return { status: 'changed', changes: result.changes, findings: [], notes, masks: [] };
 };
 
-/** Runs the selected fixes (plus a test hook's) over the project in `dir`, writing nothing. */
-async function fixProject(dir: string, options: Record<string, unknown>, hooks?: RunnerHooks) {
-  const { selectTransforms, resolveTargets } = await import('../cli/commands/fix.js');
-  const { runFixes } = await import('../transforms/runner.js');
-  const selected = selectTransforms(options.only as string | undefined, options.skip as string | undefined);
-  if (hooks?.extraTransform) selected.push(hooks.extraTransform);
-  const [target] = await resolveTargets(quietIo(dir), [dir], undefined);
-  return runFixes(target, selected, options);
+/** The command's options as the library's request: the project in `dir`, rule options by name. */
+function request(dir: string, options: Record<string, unknown>): RunRequest {
+  const list = (v: unknown) => (v === undefined ? undefined : Array.isArray(v) ? (v as string[]) : [String(v)]);
+  return {
+    cwd: dir,
+    paths: [dir],
+    envFile: list(options.envFile),
+    config: options.config as string | undefined,
+    only: options.only as string | undefined,
+    skip: options.skip as string | undefined,
+    options,
+    runtime: options.runtime as string | undefined,
+    composeVersion: options.composeVersion as string | undefined,
+  };
 }
 
+const rel = (dir: string, f: string) => path.relative(dir, f).split(path.sep).join('/') || f;
+
+const asFinding = (f: RuleFinding): Finding => ({
+  rule: f.id,
+  severity: f.severity,
+  message: f.message,
+  file: f.file,
+  line: f.line,
+  col: f.column,
+  service: f.service,
+});
+
 const runFix: CommandRunner = async (dir, options, hooks) => {
-  const r = await fixProject(dir, options, hooks);
-  const findings: Finding[] = r.warnings.map((w) => ({ rule: w.fix, severity: 'warning', message: w.message, file: w.file, service: w.service }));
-  const notes = r.notes.map((n) => `${n.fix}: ${path.relative(dir, n.file) || n.file}${n.service ? ` [${n.service}]` : ''}: ${n.message} (why: ${n.reason})`);
-  const status: Status = r.changes.length ? 'changed' : findings.length ? 'findings' : 'unchanged';
-  return { status, changes: r.changes, findings, notes, masks: r.masks };
+  const { fix } = await import('../api.js');
+  hooks?.crash?.();
+  const report = await fix(request(dir, options));
+  const results = report.projects.map((p) => p.result);
+  // what a human still has to do: findings the fixes did not fix (suppressed ones are silenced)
+  const findings = results.flatMap((r) => r.findings.filter((f) => !f.fixed && !f.suppressed).map(asFinding));
+  const notes = results.flatMap((r) => r.notes.map((n) => `${n.rule}: ${rel(dir, n.file)}${n.service ? ` [${n.service}]` : ''}: ${n.message} (why: ${n.reason})`));
+  const changes = results.flatMap((r) => r.changes);
+  const status: Status = changes.length ? 'changed' : findings.length ? 'findings' : 'unchanged';
+  return { status, changes, findings, notes, masks: results.flatMap((r) => r.masks) };
 };
 
-/** STAND-IN for `composemod check` (see the module comment). */
+/** `composemod check` in the project: every rule's findings (suppressed ones left out), nothing written. */
 const runCheck: CommandRunner = async (dir, options, hooks) => {
-  const r = await fixProject(dir, options, hooks);
-  const findings: Finding[] = [
-    ...r.notes.map((n): Finding => ({
-      rule: n.fix,
-      severity: 'warning',
-      message: `${n.message} (why: ${n.reason}; \`composemod fix --only ${n.fix}\` does it)`,
-      file: n.file,
-      service: n.service,
-    })),
-    ...r.warnings.map((w): Finding => ({ rule: w.fix, severity: 'warning', message: w.message, file: w.file, service: w.service })),
-  ];
-  return { status: findings.length ? 'findings' : 'unchanged', changes: [], findings, notes: [], masks: r.masks };
+  const { check } = await import('../api.js');
+  hooks?.crash?.();
+  const report = await check(request(dir, options));
+  const results = report.projects.map((p) => p.result);
+  const findings = results.flatMap((r) => r.findings.filter((f) => !f.suppressed).map(asFinding));
+  return { status: findings.length ? 'findings' : 'unchanged', changes: [], findings, notes: [], masks: results.flatMap((r) => r.masks) };
 };
 
 export const runners: Record<RunCommand, CommandRunner> = { extract: runExtract, fix: runFix, check: runCheck };
@@ -136,8 +152,8 @@ export async function validateOptions(command: RunCommand, options: Record<strin
       throw new ComposemodError(`invalid --layout "${String(layout)}": use override or per-env`);
     return;
   }
-  const { selectTransforms } = await import('../cli/commands/fix.js');
-  selectTransforms(options.only as string | undefined, options.skip as string | undefined);
+  const { selectRules } = await import('../rules/select.js');
+  await selectRules(command === 'fix' ? 'fix' : 'check', { only: options.only as string | undefined, skip: options.skip as string | undefined });
 }
 
 /**
@@ -146,7 +162,10 @@ export async function validateOptions(command: RunCommand, options: Record<strin
  */
 export async function warmUp(command: RunCommand): Promise<void> {
   if (command === 'extract') await import('../cli/commands/extract.js');
-  else await Promise.all([import('../cli/commands/fix.js'), import('../transforms/runner.js')]);
+  else {
+    const { listRules } = await import('../api.js');
+    await listRules();
+  }
   const { schemaIssues } = await import('../core/schema.js');
   schemaIssues({ services: {} });
 }

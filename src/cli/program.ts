@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { processIo, reportError, type Io } from './output.js';
-import type { TransformMeta } from '../transforms/types.js';
+import type { RuleMeta } from '../rules/types.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -18,11 +18,11 @@ function wrapped(text: string): () => string {
  * Builds the commander program. Every command's action imports its module lazily, so the
  * start-up path loads commander and nothing else.
  */
-export function buildProgram(io: Io, setExit: (code: number) => void, fixes: readonly TransformMeta[] = []): Command {
+export function buildProgram(io: Io, setExit: (code: number) => void, rules: readonly RuleMeta[] = []): Command {
   const program = new Command('composemod')
     .description(
       'Codemods for Docker Compose: extract one shared base from duplicated per-environment files, ' +
-        'apply selectable fixes, and review every change as a unified diff.',
+        'check every environment with merge-aware rules, apply their fixes, and review every change as a unified diff.',
     )
     .version(pkg.version, '-V, --version')
     .option('--no-color', 'never colour the output (also: NO_COLOR=1)')
@@ -102,41 +102,93 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
       setExit(await extractCommand(io, { dir, ...opts, color: cmd.optsWithGlobals().color as boolean }));
     });
 
+  /** Every rule option as a flag of `cmd` (rule options are shared by name across rules). */
+  const ruleOptions = (cmd: Command, only: (m: RuleMeta) => boolean): void => {
+    const seen = new Set<string>();
+    for (const meta of rules.filter(only)) {
+      for (const o of meta.options) {
+        if (seen.has(o.name)) continue;
+        seen.add(o.name);
+        const kebab = o.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+        if (cmd.options.some((x) => x.long === `--${kebab}`)) continue; // batch: already there (extract's --allow-reset)
+        const flag = o.type === 'boolean' ? `--${kebab}` : `--${kebab} <${o.placeholder ?? 'value'}>`;
+        const opt = new Option(flag, `[${meta.id}] ${o.description}`);
+        if (o.type === 'list') opt.argParser(collect);
+        cmd.addOption(opt);
+      }
+    }
+  };
+  const envOptions = (cmd: Command, verb: string): Command =>
+    cmd
+      .option(
+        '--env <NAME=FILE[,FILE...]>',
+        `an environment as the ordered files Compose gets with -f, relative to the first path (repeat); the other environments found in the directory are ${verb} too`,
+        collect,
+      )
+      .option('--env-file <[NAME=]FILE>', 'interpolate from FILE instead of .env (for environment NAME, or all; repeat)', collect)
+      .option('--config <file>', 'use this config file (default: composemod.config.{json,yaml,mjs}, .composemodrc[.json|.yaml] or the "composemod" key of package.json, from the project directory up)')
+      .addOption(
+        new Option('--runtime <runtime>', 'what runs the project (default: podman-compose when its scripts, Makefile or README use it, else docker)').choices([
+          'docker',
+          'podman-compose',
+        ]),
+      )
+      .option('--compose-version <version>', 'oldest Docker Compose the output must work with (default: the newest); e.g. 2.22.0: no !reset, no environment secrets');
+
+  const checkCmd = program
+    .command('check')
+    .description(
+      'check compose files with every rule (see `composemod list`), merge-aware: every environment of the project is ' +
+        'evaluated, and each finding is reported once, at the line of the file that owns it, with the environments it affects',
+    )
+    .argument('[paths...]', 'compose files or directories (default: .)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif', 'github', 'junit']).default('text'))
+    .option('-o, --output <file>', 'write the report to FILE (the summary goes to stderr)')
+    .addOption(new Option('--fail-on <severity>', 'the lowest severity that fails the run (exit 1)').choices(['error', 'warning', 'note']).default('warning'))
+    .option('--max-warnings <n>', 'also fail when there are more than N warnings')
+    .option('--only <rules>', 'run only these rules (comma-separated; network rules must be named here)')
+    .option('--skip <rules>', 'skip these rules (comma-separated)');
+  envOptions(checkCmd, 'checked');
+  ruleOptions(checkCmd, () => true);
+  checkCmd
+    .addHelpText(
+      'after',
+      wrapped(
+        '\nExamples:\n  composemod check\n  composemod check --format sarif --output composemod.sarif   # GitHub code scanning\n  composemod check --format github --fail-on error             # annotations in a workflow\n  composemod check --env dev=compose.yaml --env prod=compose.yaml,compose.prod.yaml\n\n' +
+          'Suppress a finding with a comment in the file that owns it:\n  # composemod-disable-next-line <rule-id> -- reason\n  key: value  # composemod-disable-line <rule-id>\n  # composemod-disable <rule-id>   (the whole file)\n\n' +
+          'Exit codes: 0 no finding at or above --fail-on, 1 findings (or more than --max-warnings warnings),\n2 invalid input or config (nothing else run).',
+      ),
+    )
+    .action(async (paths: string[], opts: Record<string, unknown>, cmd: Command) => {
+      const { checkCommand } = await import('./commands/check.js');
+      setExit(await checkCommand(io, paths, { ...opts, color: cmd.optsWithGlobals().color as boolean }));
+    });
+
   const fix = program
     .command('fix')
     .description(
-      'apply selectable fixes to compose files (see `composemod list`); every fix edits by range, is idempotent, ' +
+      'apply the fixes of the rules (see `composemod list`); every fix edits by range, is idempotent, ' +
         'and declares what it changes: every environment of the project is evaluated before and after, and a run ' +
-        'that would change anything else a container gets is refused (exit 2, nothing written)',
+        'that would change anything else a container gets is refused (exit 2, nothing written). A finding silenced ' +
+        'by a composemod-disable comment is never fixed',
     )
     .argument('[paths...]', 'compose files or directories (default: .)')
-    .option('--only <fixes>', 'run only these fixes (comma-separated; network fixes must be named here)')
-    .option('--skip <fixes>', 'skip these fixes (comma-separated)')
-    .option(
-      '--env <NAME=FILE[,FILE...]>',
-      'an environment as the ordered files Compose gets with -f, relative to the first path (repeat); the other environments found in the directory are fixed and checked too',
-      collect,
-    )
-    .option('--env-file <[NAME=]FILE>', 'interpolate from FILE instead of .env (for environment NAME, or all; repeat)', collect)
-    .addOption(
-      new Option('--runtime <runtime>', 'what runs the project (default: podman-compose when its scripts, Makefile or README use it, else docker)').choices([
-        'docker',
-        'podman-compose',
-      ]),
-    )
-    .option('--compose-version <version>', 'oldest Docker Compose the output must work with (default: the newest); e.g. 2.22.0: no !reset, no environment secrets')
+    .option('--only <rules>', 'apply only these rules\' fixes (comma-separated; network and behaviour-changing fixes must be named here)')
+    .option('--skip <rules>', 'skip these rules (comma-separated)');
+  envOptions(fix, 'fixed and checked');
+  fix
     .option('--dry-run', 'print the diff of what would change on stdout (summary on stderr), write nothing')
     .option('--patch <file>', 'write the exact, unmasked patch to FILE (mode 0600) for `git apply`, instead of changing the files')
-    .option('--check', 'write nothing; exit 1 on findings at or above --fail-on (for CI)')
-    .addOption(new Option('--fail-on <severity>', 'with --check: the lowest severity that fails (a pending change is a warning)').choices(['error', 'warning', 'note']).default('warning'))
+    .option('--check', 'write nothing; report what the rules with a fix find, like `composemod check`, and exit 1 on findings at or above --fail-on (for CI)')
+    .addOption(new Option('--fail-on <severity>', 'with --check: the lowest severity that fails').choices(['error', 'warning', 'note']).default('warning'))
     .option('--allow-dirty', 'write even when git has uncommitted changes to the files to change')
     .option('--json', 'print a machine-readable report (secret values masked)');
-  addFixOptions(fix, fixes);
+  ruleOptions(fix, (m) => !!m.fixable);
   fix
     .addHelpText(
       'after',
       wrapped(
-        '\nExamples:\n  composemod fix --dry-run\n  composemod fix --patch fix.patch && git apply fix.patch\n  composemod fix --only pin-images --registry-lookup --digest\n  composemod fix --runtime podman-compose --compose-version 2.22.0\n  composemod fix --check --fail-on error .   # in CI\n\nExit codes: 0 done (or nothing to do), 1 --check found findings at or above --fail-on,\n2 invalid input, uncommitted changes, or a change beyond what the fixes declare (nothing written).',
+        '\nExamples:\n  composemod fix --dry-run\n  composemod fix --patch fix.patch && git apply fix.patch\n  composemod fix --only pin-images --registry-lookup --digest\n  composemod fix --runtime podman-compose --compose-version 2.22.0\n  composemod fix --check --fail-on error .   # in CI\n\nExit codes: 0 done (or nothing to do), 1 --check found findings at or above --fail-on,\n2 invalid input or config, uncommitted changes, or a change beyond what the fixes declare (nothing written).',
       ),
     )
     .action(async (paths: string[], opts: Record<string, unknown>, cmd: Command) => {
@@ -169,7 +221,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
     .option('--allow-reset', '[extract, container-name-replicas] may use !reset / !override (Compose >= 2.24.4)')
     .option('--only <fixes>', '[fix, check] run only these fixes (comma-separated)')
     .option('--skip <fixes>', '[fix, check] skip these fixes (comma-separated)');
-  addFixOptions(batch, fixes);
+  ruleOptions(batch, () => true);
   batch
     .addHelpText(
       'after',
@@ -210,36 +262,22 @@ export function buildProgram(io: Io, setExit: (code: number) => void, fixes: rea
 
   program
     .command('list')
-    .description('list every fix with a one-line description, its options and whether it needs the network')
-    .option('--json', 'machine-readable')
+    .description('list every rule: id, description, default severity, whether it has a fix, its options')
+    .option('--json', 'machine-readable: id, description, severity, fixable, options, kinds, docs')
     .action(async (opts: { json?: boolean }) => {
       const { listCommand } = await import('./commands/list.js');
-      setExit(listCommand(io, opts));
+      setExit(await listCommand(io, opts));
     });
 
   return program;
 }
 
-/** Each fix's own options become flags (`[fix] description`). */
-function addFixOptions(cmd: Command, fixes: readonly TransformMeta[]): void {
-  for (const meta of fixes) {
-    for (const o of meta.options) {
-      const kebab = o.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-      if (cmd.options.some((x) => x.long === `--${kebab}`)) continue; // batch: already there (extract's --allow-reset)
-      const flag = o.type === 'boolean' ? `--${kebab}` : `--${kebab} <${o.placeholder ?? 'value'}>`;
-      const opt = new Option(flag, `[${meta.name}] ${o.description}`);
-      if (o.type === 'list') opt.argParser(collect);
-      cmd.addOption(opt);
-    }
-  }
-}
-
-/** Fix metadata is needed only to build the `fix` and `batch` options; loading it costs the transforms. */
-async function fixMetas(argv: string[]): Promise<TransformMeta[]> {
+/** Rule metadata is needed only to build the rule options of `fix` and `check`; loading it costs the rules. */
+async function ruleMetas(argv: string[]): Promise<RuleMeta[]> {
   const words = argv.filter((a) => !a.startsWith('-'));
-  if (!words.some((w) => w === 'fix' || w === 'batch' || w === 'help')) return [];
-  const { transforms } = await import('../transforms/index.js');
-  return transforms.map((t) => t.meta);
+  if (!words.some((w) => w === 'fix' || w === 'check' || w === 'batch' || w === 'help')) return [];
+  const { loadRules } = await import('../rules/index.js');
+  return (await loadRules()).map((r) => r.meta);
 }
 
 /** Runs the CLI with the given arguments (without `node` and the script); returns the exit code. */
@@ -251,7 +289,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
       (c) => {
         code = c;
       },
-      await fixMetas(argv),
+      await ruleMetas(argv),
     );
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -8,6 +8,7 @@
  */
 import { parseDocument, stringify } from 'yaml';
 import type { SourceFormat } from './source.js';
+import { isPlainMapping } from './plain.js';
 
 export interface EmitOptions {
   /** Nesting level of the rendered block, in indent units (default 0). */
@@ -18,8 +19,6 @@ export interface EmitOptions {
 
 type Plain = null | undefined | boolean | number | bigint | string | Plain[] | { [k: string]: Plain };
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
 /** C0 controls (except those listed in `allow`), DEL, NEL, LS, PS, BOM. */
 function hasControl(s: string, allow = ''): boolean {
@@ -34,6 +33,20 @@ function hasControl(s: string, allow = ''): boolean {
 
 /** Whether `s` written plain reads back as the same string under YAML 1.2 and YAML 1.1. */
 export function plainSafe(s: string, inFlow = false): boolean {
+  const key = inFlow ? `f${s}` : `b${s}`;
+  let safe = plainMemo.get(key);
+  if (safe === undefined) {
+    // bounded: a run writes few distinct strings, a long-lived process may write many
+    if (plainMemo.size > 10_000) plainMemo.clear();
+    plainMemo.set(key, (safe = judgePlain(s, inFlow)));
+  }
+  return safe;
+}
+
+/** plainSafe's answers: it parses YAML twice per string, and fixes write the same strings often. */
+const plainMemo = new Map<string, boolean>();
+
+function judgePlain(s: string, inFlow: boolean): boolean {
   if (s === '' || s !== s.trim() || hasControl(s)) return false;
   if (inFlow && /[,[\]{}]/.test(s)) return false;
   if (stringify(s, { lineWidth: 0, defaultStringType: 'PLAIN' }).replace(/\n$/, '') !== s) return false;
@@ -95,7 +108,7 @@ export function renderScalar(v: unknown, format: SourceFormat, inFlow = false): 
 /** A value in flow style: `[a, b]`, `{k: v}`, or a scalar. */
 export function renderFlow(v: unknown, format: SourceFormat): string {
   if (Array.isArray(v)) return `[${v.map((x) => renderFlow(x, format)).join(', ')}]`;
-  if (isObject(v)) {
+  if (isPlainMapping(v)) {
     const parts = Object.entries(v).map(([k, x]) => `${renderKey(k, format, true)}: ${renderFlow(x, format)}`);
     return `{${parts.join(', ')}}`;
   }
@@ -117,7 +130,7 @@ function literalBlock(s: string, col: number): string[] | null {
 }
 
 const isEmptyCollection = (v: unknown): boolean =>
-  (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+  (Array.isArray(v) && v.length === 0) || (isPlainMapping(v) && Object.keys(v).length === 0);
 
 /** Render `value` as block YAML lines (without EOLs), each starting at `col`. */
 function blockLines(value: unknown, format: SourceFormat, col: number): string[] {
@@ -125,7 +138,7 @@ function blockLines(value: unknown, format: SourceFormat, col: number): string[]
   if (Array.isArray(value) && value.length) {
     const out: string[] = [];
     for (const item of value) {
-      if ((Array.isArray(item) || isObject(item)) && !isEmptyCollection(item)) {
+      if ((Array.isArray(item) || isPlainMapping(item)) && !isEmptyCollection(item)) {
         const inner = blockLines(item, format, col + 2);
         out.push(`${pad}- ${inner[0].slice(col + 2)}`, ...inner.slice(1));
       } else {
@@ -134,13 +147,13 @@ function blockLines(value: unknown, format: SourceFormat, col: number): string[]
     }
     return out;
   }
-  if (isObject(value) && Object.keys(value).length) {
+  if (isPlainMapping(value) && Object.keys(value).length) {
     const out: string[] = [];
     for (const [k, v] of Object.entries(value)) {
       const head = `${pad}${renderKey(k, format)}:`;
       if (Array.isArray(v) && v.length) {
         out.push(head, ...blockLines(v, format, col + (format.seqIndent ? format.indent : 0)));
-      } else if (isObject(v) && Object.keys(v).length) {
+      } else if (isPlainMapping(v) && Object.keys(v).length) {
         out.push(head, ...blockLines(v, format, col + format.indent));
       } else {
         out.push(...valueAfter(head, v, format, col + format.indent, false));
@@ -155,7 +168,7 @@ function blockLines(value: unknown, format: SourceFormat, col: number): string[]
 /** `head` followed by a scalar/empty value (` value`, or a block scalar indented at `col`). */
 function valueAfter(head: string, v: unknown, format: SourceFormat, col: number, inSeq: boolean): string[] {
   if (Array.isArray(v)) return [`${head} []`];
-  if (isObject(v)) return [`${head} {}`];
+  if (isPlainMapping(v)) return [`${head} {}`];
   if ((v === null || v === undefined) && !inSeq) return [head];
   if (typeof v === 'string' && v.includes('\n')) {
     const block = literalBlock(v, col);

@@ -60,7 +60,7 @@ describe('multi-gitter: examples/multi-gitter/run.sh', () => {
     const r = await runProcess(script, [], { cwd: sec, env: env({ REPOSITORY: 'acme/app-secrets', COMPOSEMOD_REPORTS: reports }) });
     expect(r.code, r.stderr).toBe(0);
     // multi-gitter's next steps: any change? then `git add .` and commit
-    expect(gitIn(sec, ['status', '--porcelain']).split('\n').filter(Boolean).sort()).toEqual([' M compose.yaml', '?? .gitignore']);
+    expect(gitIn(sec, ['status', '--porcelain']).split('\n').filter(Boolean).sort()).toEqual([' M compose.yaml', '?? .env.example', '?? .gitignore']);
     gitIn(sec, ['add', '.']);
     gitIn(sec, ['commit', '-q', '-m', 'composemod fix: compose fixes']);
     expect(gitIn(sec, ['show', 'HEAD:compose.yaml'])).not.toContain(SECRET);

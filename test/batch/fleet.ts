@@ -66,7 +66,9 @@ const AMBIGUOUS_PROD = `services:
 /** Inline repositories: what each one is for is in its name. */
 export const INLINE: Record<string, Record<string, string>> = {
   // fix: secrets (a literal password) + add-volumes; the secret must never be printed
+  // the repository's own policy moves its dev literal (the default keeps a dev literal committed)
   'app-secrets': {
+    'composemod.config.json': '{ "secrets": { "devSecrets": "move" } }\n',
     'compose.yaml': `services:\n  db:\n    image: postgres:16.4\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${SECRET}\n`,
   },
   // a per-environment pair two levels down, beside compose files batch must never open

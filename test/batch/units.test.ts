@@ -219,7 +219,7 @@ describe('one repository (runRepository)', () => {
       '.env': 'LOG_LEVEL=info\n',
     });
     const { record: r } = await withGitIdentity(() =>
-      runRepository({ dir: repo, key: 'env' }, settings({ root, run: 'fix', commandOptions: { only: 'secrets' }, commit: { branch: 'secrets', allowDirty: false } })),
+      runRepository({ dir: repo, key: 'env' }, settings({ root, run: 'fix', commandOptions: { only: 'secrets', devSecrets: 'move' }, commit: { branch: 'secrets', allowDirty: false } })),
     );
     expect(r.status).toBe('changed');
     expect(r.commit!.leftOut).toContainEqual({ path: '.env', why: 'holds a secret value' });

@@ -7,8 +7,8 @@ import { readdirSync, readFileSync, existsSync, statSync, mkdtempSync, cpSync, c
 import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FixTarget } from '../../src/transforms/runner.js';
-import type { FixSettings } from '../../src/transforms/settings.js';
+import type { ProjectTarget as FixTarget } from '../../src/core/targets.js';
+import type { FixSettings } from '../../src/rules/settings.js';
 import { detectProject } from '../../src/core/discover.js';
 import { projectRoot, corpusSingle, corpusPairs } from './shared.js';
 

@@ -8,12 +8,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeConfig, podmanComposeRun } from './reference.js';
-import { containerView, type EnvironmentView, type ContainerView, type MountedSecret, type MountView } from '../../src/transforms/intent/view.js';
-import { checkIntent, type Violation } from '../../src/transforms/intent/check.js';
-import { mountedFileReader } from '../../src/transforms/lib/references.js';
-import { parseDotenv } from '../../src/transforms/util/dotenv.js';
-import type { Intent } from '../../src/transforms/intent/deltas.js';
-import type { FixTarget } from '../../src/transforms/runner.js';
+import { containerView, type EnvironmentView, type ContainerView, type MountedSecret, type MountView } from '../../src/rules/intent/view.js';
+import { checkIntent, type Violation } from '../../src/rules/intent/check.js';
+import { mountedFileReader } from '../../src/rules/lib/references.js';
+import { parseDotenv } from '../../src/rules/util/dotenv.js';
+import type { Intent } from '../../src/rules/intent/deltas.js';
+import type { FixTarget } from './run-fixes.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -9,9 +9,10 @@
  */
 import { describe, it, expect } from 'vitest';
 import { rmSync } from 'node:fs';
-import { transforms } from '../../src/transforms/index.js';
-import { runFixes, IntentRefusal, type FixResult, type FixTarget } from '../../src/transforms/runner.js';
-import type { FixSettings } from '../../src/transforms/settings.js';
+import { loadRules } from '../../src/rules/index.js';
+import { IntentRefusal } from '../../src/rules/engine.js';
+import { runFixes, type FixRun as FixResult, type FixTarget } from '../helpers/run-fixes.js';
+import type { FixSettings } from '../../src/rules/settings.js';
 import { writeChanges } from '../../src/core/save.js';
 import { isComposemodError } from '../../src/core/errors.js';
 import { dockerCompose, podmanCompose, referenceSkipMessage } from '../helpers/reference.js';
@@ -22,7 +23,7 @@ import { configs, referee, podmanUp } from '../helpers/referee.js';
 if (!sharedPresent) console.log(sharedSkipMessage);
 else if (!dockerCompose || !podmanCompose) console.log(referenceSkipMessage);
 
-const offline = transforms.filter((t) => !t.meta.network);
+const offline = (await loadRules()).filter((t) => !t.meta.network && t.meta.fixable);
 const podman: FixSettings = { runtime: { kind: 'podman-compose', composeVersion: '2.40.3', source: 'option' } };
 
 /** Runs `work` over `items` with at most `n` at a time (the tools are separate processes). */
@@ -87,7 +88,7 @@ describe.skipIf(!sharedPresent)('every fix over the corpus, checked by intent an
           }
           counts.environments += target.environments.length;
           for (const v of e.violations) {
-            const reason = `${v.fix}: ${v.key.replace(/\.[A-Za-z0-9_]+$|\[.*\]$/, '')}: ${v.message.replace(/\b[a-z0-9_.-]+(?= (reaches|is|does|had|still))/gi, 'X')}`;
+            const reason = `${v.rule}: ${v.key.replace(/\.[A-Za-z0-9_]+$|\[.*\]$/, '')}: ${v.message.replace(/\b[a-z0-9_.-]+(?= (reaches|is|does|had|still))/gi, 'X')}`;
             counts.refusals[reason] = (counts.refusals[reason] ?? 0) + 1;
           }
           failures.push(`${p.name}: refused: ${e.message}`);
@@ -110,7 +111,7 @@ describe.skipIf(!sharedPresent)('every fix over the corpus, checked by intent an
           counts.referee.compared += outcome.compared;
           counts.referee.refusedBefore += outcome.refusedBefore.length;
           for (const r of outcome.refusedAfter) failures.push(`${p.name}: docker compose refuses it only after the fixes: ${r}`);
-          for (const v of outcome.violations) failures.push(`${p.name}: docker compose config: ${v.fix ?? ''} ${v.env}/${v.service ?? ''} ${v.key}: ${v.message}`);
+          for (const v of outcome.violations) failures.push(`${p.name}: docker compose config: ${v.rule ?? ''} ${v.env}/${v.service ?? ''} ${v.key}: ${v.message}`);
         }
         if (podmanCompose) {
           const fresh = await copy(p);

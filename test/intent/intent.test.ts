@@ -8,11 +8,12 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runFixes, IntentRefusal, type FixTarget } from '../../src/transforms/runner.js';
-import type { Transform, TransformContext } from '../../src/transforms/types.js';
-import type { Delta } from '../../src/transforms/intent/deltas.js';
-import { containerNameRemoved, imageChanged, networksChanged, secretDelivers, volumeMounted } from '../../src/transforms/intent/deltas.js';
-import type { Violation } from '../../src/transforms/intent/check.js';
+import { IntentRefusal } from '../../src/rules/engine.js';
+import { runFixes, type FixTarget } from '../helpers/run-fixes.js';
+import type { Fixer, Rule as Transform, RuleContext } from '../../src/rules/types.js';
+import type { Delta } from '../../src/rules/intent/deltas.js';
+import { containerNameRemoved, imageChanged, networksChanged, secretDelivers, volumeMounted } from '../../src/rules/intent/deltas.js';
+import type { Violation } from '../../src/rules/intent/check.js';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'cm-intent-'));
@@ -27,9 +28,23 @@ function target(dir: string, envs: Record<string, string[]>): FixTarget {
   return { dir, environments: Object.entries(envs).map(([name, files]) => ({ name, files: files.map((f) => path.join(dir, f)) })) };
 }
 
-/** A fix made of a function over the real context. */
+/** What a test fix uses: the project, and the Fixer of the one finding it reports. */
+interface TransformContext {
+  project: RuleContext['project'];
+  editor: Fixer['editor'];
+  writeFile: Fixer['writeFile'];
+  intend: Fixer['intend'];
+}
+
+/** A rule that reports one finding and records a fix made of a function over the real context. */
 function fix(name: string, run: (ctx: TransformContext) => void): Transform {
-  return { meta: { name, description: name, rationale: name, network: false, options: [] }, run };
+  return {
+    meta: { id: name, description: name, rationale: name, severity: 'warning', fixable: 'safe', options: [], docs: '' },
+    check(ctx) {
+      const f = ctx.report({ message: name })!;
+      run({ project: ctx.project, editor: (x) => f.editor(x), writeFile: (p, c, o) => f.writeFile(p, c, o), intend: (d) => f.intend(d) });
+    },
+  };
 }
 
 const file = (ctx: TransformContext, name: string) => ctx.project.files.find((f) => path.basename(f.path) === name)!;
@@ -47,7 +62,7 @@ async function refusal(t: FixTarget, transform: Transform): Promise<Violation[]>
   expect(r.exitCode).toBe(2);
   expect(r.message).toMatch(/^refused: .*nothing was written/);
   for (const [f, t0] of Object.entries(before)) expect(readFileSync(f, 'utf8'), 'nothing written').toBe(t0);
-  for (const v of r.violations) expect(v.fix).toBe(transform.meta.name);
+  for (const v of r.violations) expect(v.rule).toBe(transform.meta.id);
   return [...r.violations];
 }
 

@@ -7,17 +7,19 @@
  */
 import { describe, it, expect } from 'vitest';
 import { writeChanges } from '../../src/core/save.js';
-import { transforms } from '../../src/transforms/index.js';
-import { runFixes } from '../../src/transforms/runner.js';
-import type { FixSettings } from '../../src/transforms/settings.js';
+import { loadRules } from '../../src/rules/index.js';
+import { runFixes } from '../helpers/run-fixes.js';
+import type { FixSettings } from '../../src/rules/settings.js';
 import { dockerCompose, podmanCompose, referenceSkipMessage } from '../helpers/reference.js';
 import { fixtureCases, fixtureCopy } from '../helpers/fix-projects.js';
 import { configs, referee, podmanUp } from '../helpers/referee.js';
 
+const transforms = await loadRules();
+
 if (!dockerCompose || !podmanCompose) console.log(referenceSkipMessage);
 
-const cases = fixtureCases(transforms.map((t) => t.meta.name));
-const fixOf = (name: string) => transforms.find((t) => t.meta.name === name)!;
+const cases = fixtureCases(transforms.map((t) => t.meta.id));
+const fixOf = (name: string) => transforms.find((t) => t.meta.id === name)!;
 const podman: FixSettings = { runtime: { kind: 'podman-compose', composeVersion: '2.40.3', source: 'option' } };
 
 describe.skipIf(!dockerCompose)('docker compose config before/after differs only as declared: fix fixtures', { concurrent: true }, () => {

@@ -15,11 +15,11 @@ import { ComposemodError } from '../../src/core/errors.js';
 import { toComposeModel } from '../../src/core/project.js';
 import { writeChanges } from '../../src/core/save.js';
 import { parseSource } from '../../src/core/source.js';
-import { transforms } from '../../src/transforms/index.js';
-import { runFixes, type FixResult, type FixTarget } from '../../src/transforms/runner.js';
+import { loadRules } from '../../src/rules/index.js';
+import { runFixes, type FixRun as FixResult, type FixTarget } from '../helpers/run-fixes.js';
 import { commentLines, declareResources, isObj, modelArb, render, runs, styleArb, verbose, type Obj } from './arbitraries.js';
 
-const offline = transforms.filter((t) => !t.meta.network);
+const offline = (await loadRules()).filter((t) => !t.meta.network && t.meta.fixable);
 
 /**
  * Projects for the fixes: often flat (no service networks, for network-split) and with fewer
@@ -94,7 +94,7 @@ describe('fix properties', () => {
           stats.errors.set(result.message, (stats.errors.get(result.message) ?? 0) + 1);
           throw result;
         }
-        for (const n of result.notes) stats.notes.set(n.fix, (stats.notes.get(n.fix) ?? 0) + 1);
+        for (const n of result.notes) stats.notes.set(n.rule, (stats.notes.get(n.rule) ?? 0) + 1);
         const change = result.changes.find((c) => c.path === file);
         if (!change) {
           stats.unchanged++;

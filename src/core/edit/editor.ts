@@ -44,10 +44,11 @@ import { deletionEdits } from './delete.js';
 import type { DeleteIntent } from './delete.js';
 import { isEmptyFlow, isNullish, rangeOf } from './entries.js';
 import { blockInsert, fillEmpty, flowInsert } from './insert.js';
-import { clone, deepEqual, DELETED, docModel, getIn, isNonEmptyCollection, isPlainObject, purge, setIn } from './model.js';
+import { clone, deepEqual, DELETED, docModel, getIn, isNonEmptyCollection, purge, setIn } from './model.js';
 import type { Model } from './model.js';
 import { taggedModel } from './render.js';
 import { isPairValue, replaceValueOp, scalarEdit } from './replace.js';
+import { isPlainMapping } from '../plain.js';
 
 const LOCAL_TAG = /^![A-Za-z0-9_-]+$/;
 
@@ -69,6 +70,8 @@ export class Editor {
   private readonly deletes: DeleteIntent[] = [];
   private readonly pending: PendingInsert[] = [];
   private modelCache: Model | undefined;
+  /** The verified parse of the text `apply()` returned last (undefined: nothing was edited). */
+  private appliedSource: ComposeSource | undefined;
 
   constructor(src: ComposeSource) {
     this.src = src;
@@ -118,7 +121,7 @@ export class Editor {
       throw this.fail(path, `the mapping already has a key "${newKey}"`, ref);
     }
     this.modelParent(path, (obj) => {
-      if (!isPlainObject(obj)) throw this.fail(path, 'not a mapping entry');
+      if (!isPlainMapping(obj)) throw this.fail(path, 'not a mapping entry');
       obj[newKey] = obj[oldKey];
       delete obj[oldKey];
     });
@@ -147,7 +150,7 @@ export class Editor {
     }
     for (const { pair } of physicalPairs(map, key)) this.intendDelete(map, collRef, pair, path);
     this.modelParent(path, (obj) => {
-      if (!isPlainObject(obj)) throw this.fail(path, 'not a mapping entry');
+      if (!isPlainMapping(obj)) throw this.fail(path, 'not a mapping entry');
       delete obj[String(key)];
     });
     return this;
@@ -198,8 +201,8 @@ export class Editor {
     }
     if (holder) {
       const target = getIn(holder.pending.value, holder.rest);
-      if (!isPlainObject(target) && target !== null) throw this.fail(mapPath, 'not a mapping');
-      if (isPlainObject(target) && key in target) throw this.fail([...mapPath, key], 'key already exists');
+      if (!isPlainMapping(target) && target !== null) throw this.fail(mapPath, 'not a mapping');
+      if (isPlainMapping(target) && key in target) throw this.fail([...mapPath, key], 'key already exists');
       holder.pending.value = setIn(holder.pending.value, [...holder.rest, key], clone(value));
       this.setModel([...mapPath, key], clone(value), false);
       return this;
@@ -337,7 +340,16 @@ export class Editor {
         throw mismatch(i === ci ? 'its content differs from the intended model' : `document ${i + 1} changed`);
       }
     }
+    this.appliedSource = after;
     return full;
+  }
+
+  /**
+   * The source of the text `apply()` returned, as parsed for its verification (so a caller that
+   * goes on with the new text need not parse it again); undefined when nothing was edited.
+   */
+  get result(): ComposeSource | undefined {
+    return this.appliedSource;
   }
 
   // ----- path & model helpers ----------------------------------------------------------
@@ -441,7 +453,7 @@ export class Editor {
 
   private setModel(path: Path, value: unknown, mustExist: boolean): void {
     const parent = getIn(this.model, path.slice(0, -1));
-    if (mustExist && !(isPlainObject(parent) || Array.isArray(parent))) throw this.fail(path, 'no such entry');
+    if (mustExist && !(isPlainMapping(parent) || Array.isArray(parent))) throw this.fail(path, 'no such entry');
     this.model = setIn(this.model, path, value);
   }
 

@@ -5,15 +5,14 @@
 import { ComposemodError } from '../errors.js';
 import type { ComposeSource } from '../source.js';
 import type { Path } from '../query.js';
+import { isPlainMapping } from '../plain.js';
 
 /** Marks a deleted sequence item, so that later items keep their original indexes. */
 export const DELETED: unique symbol = Symbol('deleted');
 export type Model = unknown;
 
-export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 export const isNonEmptyCollection = (v: unknown): boolean =>
-  (Array.isArray(v) && v.length > 0) || (isPlainObject(v) && Object.keys(v).length > 0);
+  (Array.isArray(v) && v.length > 0) || (isPlainMapping(v) && Object.keys(v).length > 0);
 
 export function clone(v: Model): Model {
   if (Array.isArray(v)) return v.map(clone);
@@ -63,7 +62,7 @@ export function getIn(v: unknown, path: Path): unknown {
   let cur = v;
   for (const seg of path) {
     if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
-    else if (isPlainObject(cur)) cur = cur[String(seg)];
+    else if (isPlainMapping(cur)) cur = cur[String(seg)];
     else return undefined;
   }
   return cur;
@@ -78,7 +77,7 @@ export function setIn(root: unknown, path: Path, value: unknown): unknown {
     copy[seg] = setIn(root[seg], rest, value);
     return copy;
   }
-  const obj = isPlainObject(root) ? root : {};
+  const obj = isPlainMapping(root) ? root : {};
   obj[String(seg)] = setIn(obj[String(seg)], rest, value);
   return obj;
 }

@@ -8,7 +8,8 @@ import type { SourceFormat } from '../source.js';
 import type { NodeRef } from '../query.js';
 import type { EditContext } from './context.js';
 import { rangeOf } from './entries.js';
-import { docModel, isPlainObject } from './model.js';
+import { docModel } from './model.js';
+import { isPlainMapping } from '../plain.js';
 
 export const EMPTY_MAP_TEXT = '{}';
 export const EMPTY_SEQ_TEXT = '[]';
@@ -18,7 +19,7 @@ export function inlineValue(cx: EditContext, value: unknown, ref: NodeRef, inFlo
   const format = cx.format;
   if (inFlow) return renderFlow(value, format);
   if (Array.isArray(value) && !value.length) return EMPTY_SEQ_TEXT;
-  if (isPlainObject(value) && !Object.keys(value).length) return EMPTY_MAP_TEXT;
+  if (isPlainMapping(value) && !Object.keys(value).length) return EMPTY_MAP_TEXT;
   if (allowBlock && typeof value === 'string' && value.includes('\n')) {
     const col = childColumn(cx, ref);
     const lines = emitYaml({ k: value }, format, { column: col - format.indent }).split(format.eol);
