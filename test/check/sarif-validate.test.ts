@@ -5,39 +5,16 @@
  * remain. Skips with a message when the validator is not installed.
  */
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, cpSync } from 'node:fs';
-import { tmpdir, homedir } from 'node:os';
+import { mkdtempSync, writeFileSync, readFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
+import { sarifValidator, sarifSkipMessage, validateSarif } from '../helpers/sarif.js';
 import { cli } from '../helpers/cli.js';
 import { projectRoot } from '../helpers/shared.js';
 
-const cache = process.env.COMPOSEMOD_SARIF_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'composemod', 'sarif-multitool');
-const multitool = path.join(cache, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
-const present = existsSync(multitool) && process.env.COMPOSEMOD_TEST_UNIT !== '1';
-if (!present) console.log(`skipping the SARIF validation: ${multitool} is absent (scripts/sarif-validator.sh installs it)`);
-
-interface ValidationResult {
-  ruleId: string;
-  level?: string;
-  message: { text?: string; id?: string; arguments?: string[] };
-}
-
-function validate(file: string): Promise<ValidationResult[]> {
-  const report = `${file}.validation.sarif`;
-  return new Promise((resolve, reject) => {
-    execFile(multitool, ['validate', file, '-o', report], { env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1' }, timeout: 120_000 }, (err) => {
-      // exit 1 means "results found"; the report says which
-      if (!existsSync(report)) return reject(err ?? new Error('no validation report'));
-      const log = JSON.parse(readFileSync(report, 'utf8')) as {
-        runs: { results?: ValidationResult[]; tool: { driver: { rules?: { id: string; defaultConfiguration?: { level?: string } }[] } } }[];
-      };
-      const run = log.runs[0];
-      const defaults = new Map((run.tool.driver.rules ?? []).map((r) => [r.id, r.defaultConfiguration?.level ?? 'warning']));
-      resolve((run.results ?? []).map((r) => ({ ...r, level: r.level ?? defaults.get(r.ruleId) ?? 'warning' })));
-    });
-  });
-}
+const present = sarifValidator;
+if (!present) console.log(sarifSkipMessage);
+const validate = validateSarif;
 
 describe.skipIf(!present)('SARIF output passes Microsoft\'s SARIF validator', () => {
   it('the demo project (fixes, several files) and a project with suppressions and project-level findings', async () => {
