@@ -46,7 +46,29 @@ export function plainSafe(s: string, inFlow = false): boolean {
 /** plainSafe's answers: it parses YAML twice per string, and fixes write the same strings often. */
 const plainMemo = new Map<string, boolean>();
 
+/**
+ * Words YAML 1.1 or 1.2 reads as a boolean or null when plain (any case the schemas accept);
+ * the fast path below must not call them plain.
+ */
+const SPECIAL_WORDS = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
+
+/**
+ * The common case without parsing: a letter, then letters, digits and `_ . / @ + -` (image
+ * names, paths, identifiers). No YAML 1.1 or 1.2 reader reads that as anything but the string,
+ * unless it is one of the special words (or, for the yaml package, an `e` exponent). `plain.test.ts` checks it against judgePlain.
+ */
+export function obviouslyPlain(s: string): boolean {
+  // `e9`: the yaml package's YAML 1.1 float pattern reads it as a number (no other reader does; stay safe)
+  return /^[A-Za-z][A-Za-z0-9_./@+-]*$/.test(s) && !/^[eE][\d+-]/.test(s) && !SPECIAL_WORDS.has(s.toLowerCase());
+}
+
 function judgePlain(s: string, inFlow: boolean): boolean {
+  if (obviouslyPlain(s)) return true;
+  return judgeByParsing(s, inFlow);
+}
+
+/** The slow, general judgement: write it plain, read it back under YAML 1.2 and 1.1. */
+export function judgeByParsing(s: string, inFlow: boolean): boolean {
   if (s === '' || s !== s.trim() || hasControl(s)) return false;
   if (inFlow && /[,[\]{}]/.test(s)) return false;
   if (stringify(s, { lineWidth: 0, defaultStringType: 'PLAIN' }).replace(/\n$/, '') !== s) return false;
