@@ -144,7 +144,7 @@ export async function runProject(command: RunCommand, dir: string, options: Reco
   }
 }
 
-/** Checks the command's options once, before any repository runs (an unknown fix name...). */
+/** Checks the command's options once, before any repository runs (an unknown rule id...). */
 export async function validateOptions(command: RunCommand, options: Record<string, unknown>): Promise<void> {
   if (command === 'extract') {
     const layout = options.layout;

@@ -51,7 +51,7 @@ export interface RepoRecord {
   projects: ProjectRecord[];
   /** Every file changed (or that would change), relative to the repository. */
   files: { path: string; kind: 'create' | 'delete' | 'modify' }[];
-  /** Findings per rule (fix name or rule id). */
+  /** Findings per finding id (`<rule>` or `<rule>/<kind>`). */
   rules: Record<string, number>;
   /** The first findings in detail (see `findingsLeftOut` for the rest). */
   findings: Finding[];

@@ -61,9 +61,9 @@ describe('batch over inline repositories', () => {
     for (const n of names) expect(status(root, n)).toBe('');
   });
 
-  it('--run check: findings per fix name, nothing written, exit 2 (an error) or 1 (findings)', async () => {
+  it('--run check: findings per rule id, nothing written, exit 2 (an error) or 1 (findings)', async () => {
     const before = allSnapshots(root, names);
-    const r = await composemod(['batch', '.', '--run', 'check', '--json', '--report', 'out/check.jsonl'], { cwd: root });
+    const r = await composemod(['batch', '.', '--run', 'check', '--only', 'add-volumes,secrets', '--json', '--report', 'out/check.jsonl'], { cwd: root });
     expect(r.code).toBe(2);
     const summary = JSON.parse(r.stdout);
     expect(summary.statuses).toMatchObject({ findings: 2, unchanged: 2, refused: 1, error: 1, changed: 0 });
@@ -72,13 +72,15 @@ describe('batch over inline repositories', () => {
     const rep = byRepo(readReport(path.join(root, 'out/check.jsonl')));
     expect(rep['app-secrets'].findings.map((f) => f.rule).sort()).toEqual(['add-volumes', 'secrets']);
     expect(rep['app-secrets'].findings.every((f) => f.file === 'compose.yaml')).toBe(true);
+    // check's locations: the line of the node that owns each finding
+    expect(rep['app-secrets'].findings.map((f) => [f.rule, f.line]).sort()).toEqual([['add-volumes', 2], ['secrets', 6]]);
     expect(allSnapshots(root, names)).toEqual(before);
     // without the broken repository: findings -> 1
     const list = path.join(root, 'out', 'good.txt');
     writeFileSync(list, ['app-secrets', 'clean-app', '# a comment', ''].join('\n'));
-    expect((await composemod(['batch', '.', '--run', 'check', '--repos', list], { cwd: root })).code).toBe(1);
+    expect((await composemod(['batch', '.', '--run', 'check', '--only', 'add-volumes,secrets', '--repos', list], { cwd: root })).code).toBe(1);
     writeFileSync(list, 'clean-app\n');
-    expect((await composemod(['batch', '.', '--run', 'check', '--repos', list], { cwd: root })).code).toBe(0);
+    expect((await composemod(['batch', '.', '--run', 'check', '--only', 'add-volumes,secrets', '--repos', list], { cwd: root })).code).toBe(0);
   });
 
   it('--check exits 1 when a repository would change and writes nothing', async () => {
