@@ -207,7 +207,7 @@ export interface ReportLine {
   files: { path: string; kind: string }[];
   projects: { dir: string; status: string; reason?: string; error?: { message: string; file?: string; line?: number } }[];
   rules: Record<string, number>;
-  findings: { rule: string; message: string; file?: string }[];
+  findings: { rule: string; severity: string; message: string; file?: string; line?: number; col?: number }[];
   reason?: string;
   error?: { message: string; file?: string; line?: number; col?: number };
   patch?: string;
