@@ -4,7 +4,9 @@ import { loadSource, parseSource, readTextSync, type ComposeSource } from './sou
 export { readText as loadText } from './source.js';
 import { toModel, assertComposeFile, isReset, isOverride } from './model.js';
 import { nodeAt } from './query.js';
-import { assertSchema } from './schema.js';
+import { assertSchema, schemaIssues } from './schema.js';
+import { enforceUnicity } from './merge/unique.js';
+import { deepClone } from './merge/values.js';
 import { configModel, type ComposeModel } from './merge/index.js';
 
 /** A compose file loaded for a command: its source (text, format, AST) and raw model. */
@@ -35,7 +37,12 @@ export function toComposeModel(source: ComposeSource, opts: { schema?: boolean }
   const where = (p: (string | number)[]) => locate(source, p);
   const model = toModel(source);
   assertComposeFile(model, source, where);
-  if (opts.schema !== false) assertSchema(forSchema(model), source.path, where);
+  if (opts.schema !== false) {
+    const plain = forSchema(model);
+    // compose-go validates a file merged onto what came before, with repeated list entries
+    // removed: `- TZ=UTC` twice in labels/environment/dns is accepted, as Compose accepts it
+    if (schemaIssues(plain).length && schemaIssues(enforceUnicity(deepClone(plain as Record<string, unknown>))).length) assertSchema(plain, source.path, where);
+  }
   return model;
 }
 

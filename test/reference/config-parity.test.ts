@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configText, loadProject } from '../../src/core/loader/index.js';
 import { ComposemodError } from '../../src/core/errors.js';
-import { dockerCompose, dockerComposeOld, referenceSkipMessage } from '../helpers/reference.js';
+import { composeConfig, dockerCompose, dockerComposeOld, referenceSkipMessage } from '../helpers/reference.js';
+import { check } from '../../src/api.js';
 import { MODES, agrees, caseDir, compare, ours, type Mode } from './config-helpers.js';
 
 if (!dockerCompose) console.log(referenceSkipMessage);
@@ -141,6 +142,13 @@ describe.skipIf(!dockerCompose)('issue 7 parity gaps, against docker compose 2.4
     const { dir } = await agreeing('dups', { 'a.yml': svc('    environment: [TZ=UTC, A=1, TZ=UTC]\n    labels: [x=1, x=2]\n    dns: [1.1.1.1, 1.1.1.1]\n') });
     const web = (yaml(dir, ['a.yml']).services as Record<string, Record<string, unknown>>).web;
     expect(web).toMatchObject({ environment: { TZ: 'UTC', A: '1' }, labels: { x: '2' }, dns: ['1.1.1.1'] });
+    // check and fix read the file as Compose does: accepted, and the repeats are findings
+    const report = await check({ cwd: dir, paths: ['a.yml'], config: false, only: 'duplicate-entries' });
+    expect(report.projects[0].result.findings.map((f) => f.id).sort()).toEqual(['duplicate-entries', 'duplicate-entries/redundant']);
+    // a repeat Compose rejects (security_opt) is still invalid input for them
+    const bad = caseDir('dups-security-opt', { 'a.yml': svc('    security_opt: [a, a]\n') });
+    expect(await composeConfig({ cwd: bad, files: ['a.yml'] }).then((r) => r.code)).not.toBe(0);
+    await expect(check({ cwd: bad, paths: ['a.yml'], config: false })).rejects.toThrow(/security_opt must not contain duplicate items/);
   });
 
   it('a long-form volume target with a trailing slash is trimmed', async () => {
