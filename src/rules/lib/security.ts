@@ -157,10 +157,14 @@ export function isTrue(value: unknown, resolve: (s: string) => Resolved): Resolv
 export function bindMounts(svc: Obj, env: Environment, resolve: (s: string) => Resolved): { host: string; target: string; item: Obj; readOnly: boolean; r: Resolved }[] {
   const out: { host: string; target: string; item: Obj; readOnly: boolean; r: Resolved }[] = [];
   for (const v of Array.isArray(svc.volumes) ? svc.volumes : []) {
-    if (!isObj(v) || v.type !== 'bind' || typeof v.source !== 'string') continue;
+    if (!isObj(v) || typeof v.source !== 'string') continue;
+    // the normal form parses the short syntax before interpolation: `${SOCK}:/x` reads as a
+    // named volume there, but Compose interpolates first and makes it a bind of the value
+    if (v.type !== 'bind' && !(v.type === 'volume' && v.source.includes('$'))) continue;
     const r = resolve(v.source);
     if (r.unknown) continue;
     let host = r.value;
+    if (v.type === 'volume' && !/^[/.~]/.test(host)) continue;
     if (host.startsWith('~')) host = `~${path.posix.normalize(host.slice(1) || '/')}`;
     else host = path.posix.resolve(projectDir(env).split(path.sep).join('/'), host);
     if (host.length > 1) host = host.replace(/\/+$/, '');
