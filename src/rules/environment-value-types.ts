@@ -10,7 +10,11 @@
  * the text: `1.0` becomes "1"), so what the container gets under Docker Compose does not change,
  * and podman-compose passes the same. It edits the value where it is written; each file is
  * judged on its own text, for the environments in which that file's value is the one kept.
- * Null values (`KEY:`, `KEY: ~`: pass-through from the shell) are not touched.
+ * Null values (`KEY:`, `KEY: ~`: pass-through from the shell) are not touched. When the
+ * project runs podman-compose (`--runtime podman-compose` or detected), quoting the Compose
+ * string would change what its containers get today (`True` -> `true`): such values are
+ * reported as `runtime-differs` and not fixed; plain decimal integers, which both pass alike,
+ * are still quoted.
  */
 import { isScalar } from 'yaml';
 import type { Rule } from './types.js';
@@ -45,6 +49,7 @@ const rule: Rule = {
     options: [],
     kinds: {
       'not-editable': { severity: 'warning', description: 'the value cannot be edited in place (alias, `<<`, a tag)' },
+      'runtime-differs': { severity: 'warning', description: 'the project runs podman-compose, which passes this value differently from Docker Compose (True vs true): not fixed, a human picks the string' },
     },
     docs: 'docs/rules/environment-value-types.md',
   },
@@ -72,6 +77,8 @@ const rule: Rule = {
             what = `${value}, a boolean for YAML 1.1 readers (podman-compose passes True or False)`;
           }
           if (quoted === undefined) continue;
+          // podman-compose (PyYAML, Python's str) agrees with Compose only on plain decimal integers
+          const podmanDiffers = ctx.runtime.kind === 'podman-compose' && !/^-?(0|[1-9][0-9]*)$/.test(String(ref.node.source ?? ''));
           // the environments whose merged value of `key` is this file's
           const envs = project.environments.filter((e) => {
             if (!e.files.includes(file) || serviceOf(e.merged, service) === undefined) return false;
@@ -80,6 +87,17 @@ const rule: Rule = {
           });
           if (!envs.length) continue;
           const environments = envs.map((e) => e.name);
+          if (podmanDiffers) {
+            ctx.report({
+              kind: 'runtime-differs',
+              file,
+              path,
+              service,
+              environments,
+              message: `${service}: environment.${key} is ${what}: Docker Compose passes "${quoted}", podman-compose (which runs this project) passes it in Python's form (True, 1.0, inf); quote the string the app expects`,
+            });
+            continue;
+          }
           const why = ref.inherited ? 'it is inherited through `<<`: quote it in the anchor' : editBlocker(file, path);
           if (why) {
             ctx.report({ kind: 'not-editable', file, path, service, environments, message: `${service}: environment.${key} is ${what}; quote it ("${quoted}") by hand (${why})` });

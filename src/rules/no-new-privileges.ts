@@ -8,6 +8,8 @@
  * exactly one file, and no environment that has it (or that says `no-new-privileges:false`)
  * may get it again. The option goes into the file that sets the service's `image:` when every
  * environment loading that file needs it (one edit fixes them all), else into the last file
+ * they all load that defines the service and that only environments needing it load, else
+ * into the last file
  * of each environment whose loaders all need it and that no chosen file already covers (an
  * override only that environment loads). An environment with no such file is reported as
  * `no-file`; a `security_opt` that cannot be edited in place (alias, `<<`) as `not-editable`.
@@ -16,7 +18,7 @@ import type { Rule } from './types.js';
 import type { ComposeFile, Environment } from './project.js';
 import { securityOptAdded } from './intent/deltas.js';
 import { fileHasService, serviceOf, serviceOrder, servicesOf } from './lib/services.js';
-import { addToService, editBlocker, exists, ownerOf } from './place.js';
+import { addToService, editBlocker, exists, ownerOf, sharedFiles } from './place.js';
 import { resolver } from './lib/security.js';
 import { splitOption } from './security-opt-disabled.js';
 
@@ -66,6 +68,11 @@ const rule: Rule = {
       const owners = new Set(envs.map((e) => ownerOf(e, service, 'image')));
       const owner = owners.size === 1 ? [...owners][0] : undefined;
       if (owner && ok(owner)) choose(owner);
+      else {
+        // else the last file they all load that defines the service: still one edit for all
+        const shared = sharedFiles(envs).reverse().find((g) => fileHasService(g, service) && ok(g));
+        if (shared) choose(shared);
+      }
       const missing: Environment[] = [];
       for (const env of envs) {
         if (covered.has(env)) continue;

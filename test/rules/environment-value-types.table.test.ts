@@ -44,6 +44,17 @@ ruleTester(rule, {
       },
     },
     {
+      name: 'the project runs podman-compose: booleans and floats, which it passes as True / 1.0, are reported, not fixed; a decimal integer is quoted',
+      code: 'services:\n  web:\n    image: x\n    environment:\n      DEBUG: true\n      PORT: 8080\n      RATIO: 1.5\n',
+      settings: { runtime: { kind: 'podman-compose', composeVersion: '2.40.3', source: 'option' } },
+      findings: [
+        { id: 'environment-value-types/runtime-differs', line: 5, fixable: false, message: 'podman-compose (which runs this project)' },
+        { id: 'environment-value-types', line: 6, fixable: true },
+        { id: 'environment-value-types/runtime-differs', line: 7, fixable: false },
+      ],
+      output: 'services:\n  web:\n    image: x\n    environment:\n      DEBUG: true\n      PORT: "8080"\n      RATIO: 1.5\n',
+    },
+    {
       name: 'a value inside an anchor that an alias reuses: not-editable',
       code: 'x-env: &env\n  DEBUG: false\nservices:\n  a:\n    image: x\n    environment: *env\n',
       findings: [{ id: 'environment-value-types/not-editable', line: 2, fixable: false, message: 'quote it ("false") by hand' }],
