@@ -23,6 +23,7 @@ const registry: readonly (readonly [id: string, load: () => Promise<{ default: R
   ['root-user', () => import('./root-user.js')],
   ['cap-add-dangerous', () => import('./cap-add-dangerous.js')],
   ['credentials-in-url', () => import('./credentials-in-url.js')],
+  ['mount-propagation', () => import('./mount-propagation.js')],
   ['pin-images', () => import('./pin-images.js')],
   ['unused-suppression', async () => ({ default: (await import('./unused-suppression.js')).unusedSuppressionRule })],
 ];

@@ -12,6 +12,7 @@ import securityOptDisabled from '../../src/rules/security-opt-disabled.js';
 import rootUser from '../../src/rules/root-user.js';
 import capAddDangerous from '../../src/rules/cap-add-dangerous.js';
 import credentialsInUrl from '../../src/rules/credentials-in-url.js';
+import mountPropagation from '../../src/rules/mount-propagation.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
 const envs = { dev: ['compose.yaml'], prod: ['compose.yaml', 'compose.prod.yaml'] };
@@ -266,6 +267,26 @@ ruleTester(credentialsInUrl, {
       files: { 'compose.yaml': svc('    command: ["serve"]\n'), 'compose.prod.yaml': 'services:\n  app:\n    command: ["serve", "--db", "mysql://root:pw@db/x"]\n' },
       env: envs,
       findings: [{ id: 'credentials-in-url', file: 'compose.prod.yaml', line: 3, environments: ['prod'] }],
+    },
+  ],
+});
+
+ruleTester(mountPropagation, {
+  valid: [svc('    volumes:\n      - /:/host:ro,rslave\n      - ./data:/data\n'), svc('    volumes:\n      - type: bind\n        source: /mnt\n        target: /mnt\n        bind:\n          propagation: rprivate\n')],
+  invalid: [
+    {
+      name: 'short and long syntax',
+      code: svc('    volumes:\n      - /var/lib/kubelet:/var/lib/kubelet:rshared\n      - type: bind\n        source: /mnt/disks\n        target: /disks\n        bind:\n          propagation: shared\n'),
+      findings: [
+        { id: 'mount-propagation', line: 5, severity: 'warning', message: 'rshared propagation' },
+        { id: 'mount-propagation', line: 6, message: 'shared propagation' },
+      ],
+    },
+    {
+      name: 'base + override: prod switches the base mount to rshared at the same target; reported in prod only',
+      files: { 'compose.yaml': svc('    volumes:\n      - /mnt:/mnt:rslave\n'), 'compose.prod.yaml': 'services:\n  app:\n    volumes:\n      - /mnt:/mnt:rshared\n' },
+      env: envs,
+      findings: [{ id: 'mount-propagation', file: 'compose.prod.yaml', line: 4, environments: ['prod'] }],
     },
   ],
 });
