@@ -31,7 +31,8 @@ const rule: Rule = {
     rationale:
       'Without no-new-privileges a process in the container can gain privileges through a setuid or setgid binary or file capabilities (su, sudo, a planted binary); with it, execve never grants more than the process had.',
     severity: 'warning',
-    fixable: 'safe',
+    // an image that relies on sudo/su (setuid) after starting unprivileged stops working
+    fixable: 'behaviour-changing',
     options: [],
     kinds: {
       'no-file': { severity: 'warning', description: 'no file can take the option for this environment without giving it twice to another one' },

@@ -68,9 +68,10 @@ describe('batch over inline repositories', () => {
     const summary = JSON.parse(r.stdout);
     expect(summary.statuses).toMatchObject({ findings: 2, unchanged: 2, refused: 1, error: 1, changed: 0 });
     // app-secrets: db; nested-deploy: db and cache, in each of its two files
-    expect(summary.rules).toEqual({ 'add-volumes': 5, secrets: 1 });
+    // no-new-privileges: app-secrets db; nested-deploy web, db and cache in each of its two files
+    expect(summary.rules).toEqual({ 'add-volumes': 5, secrets: 1, 'no-new-privileges': 7 });
     const rep = byRepo(readReport(path.join(root, 'out/check.jsonl')));
-    expect(rep['app-secrets'].findings.map((f) => f.rule).sort()).toEqual(['add-volumes', 'secrets']);
+    expect(rep['app-secrets'].findings.map((f) => f.rule).sort()).toEqual(['add-volumes', 'no-new-privileges', 'secrets']);
     expect(rep['app-secrets'].findings.every((f) => f.file === 'compose.yaml')).toBe(true);
     expect(allSnapshots(root, names)).toEqual(before);
     // without the broken repository: findings -> 1
