@@ -83,7 +83,7 @@ export const INLINE: Record<string, Record<string, string>> = {
     'README.md': '# nested\n',
   },
   // nothing to do for any command
-  'clean-app': { 'compose.yaml': 'services:\n  web:\n    image: nginx:1.27.3\n    ports:\n      - "8080:80"\n' },
+  'clean-app': { 'compose.yaml': 'services:\n  web:\n    image: nginx:1.27.3\n    ports:\n      - "8080:80"\n    security_opt: [no-new-privileges:true]\n' },
   // bad input: reported with file:line, the batch goes on
   'invalid-yaml': { 'compose.yaml': 'services:\n  web:\n    image: [nginx\n' },
   // detection cannot tell full files from overrides: refused (needs --env)

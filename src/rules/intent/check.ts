@@ -165,9 +165,17 @@ function compareService(env: string, b: ContainerView, a: ContainerView, deltas:
     v('networks', 'the attached networks changed');
   for (const d of nets) if (!same([...d.networks].sort(), sorted(a.networks))) v('networks', `the service is not attached to exactly ${d.networks.join(', ')}`, d.rule);
 
+  // security_opt: exactly the declared options added (the merged list's order follows the files)
+  const added = of('security-opt-added');
+  if (added.length) {
+    const list = (x: unknown): string[] => (Array.isArray(x) ? x.map(String) : []).sort();
+    const want = [...list(b.rest.security_opt), ...added.map((d) => d.option)].sort();
+    if (!same(list(a.rest.security_opt), want)) v('security_opt', `security_opt is not the one before plus ${added.map((d) => d.option).join(', ')}`, added[0].rule);
+  }
+
   // everything else
   for (const key of new Set([...Object.keys(b.rest), ...Object.keys(a.rest)]))
-    if (!same(b.rest[key], a.rest[key])) v(key, `${key} changed`);
+    if (!(key === 'security_opt' && added.length) && !same(b.rest[key], a.rest[key])) v(key, `${key} changed`);
 }
 
 /** Shell texts of a service that read its environment: healthcheck test, command, entrypoint. */

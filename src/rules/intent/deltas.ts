@@ -53,7 +53,15 @@ export interface ImageChanged {
   image: string;
 }
 
-export type Delta = SecretDelivers | VolumeMounted | NetworksChanged | ContainerNameRemoved | ImageChanged;
+/** `option` is added to the service's security_opt (nothing else of security_opt changes). */
+export interface SecurityOptAdded {
+  kind: 'security-opt-added';
+  env: string;
+  service: string;
+  option: string;
+}
+
+export type Delta = SecretDelivers | VolumeMounted | NetworksChanged | ContainerNameRemoved | ImageChanged | SecurityOptAdded;
 
 /** A declared delta and the rule whose fix declared it. */
 export type Intent = Delta & { rule: string };
@@ -71,6 +79,7 @@ export const volumeMounted = (s: Scope, target: string, volume: string): VolumeM
 export const networksChanged = (s: Scope, networks: string[]): NetworksChanged => ({ kind: 'networks-changed', ...s, networks });
 export const containerNameRemoved = (s: Scope): ContainerNameRemoved => ({ kind: 'container-name-removed', ...s });
 export const imageChanged = (s: Scope, image: string): ImageChanged => ({ kind: 'image-changed', ...s, image });
+export const securityOptAdded = (s: Scope, option: string): SecurityOptAdded => ({ kind: 'security-opt-added', ...s, option });
 
 /** One line per delta, for reports (never a value). */
 export function describeDelta(d: Delta): string {
@@ -85,5 +94,7 @@ export function describeDelta(d: Delta): string {
       return `${d.env}/${d.service}: container_name removed`;
     case 'image-changed':
       return `${d.env}/${d.service}: image ${d.image}`;
+    case 'security-opt-added':
+      return `${d.env}/${d.service}: security_opt ${d.option}`;
   }
 }
