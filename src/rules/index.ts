@@ -11,6 +11,7 @@ const registry: readonly (readonly [id: string, load: () => Promise<{ default: R
   ['add-volumes', () => import('./add-volumes.js')],
   ['secrets', () => import('./secrets.js')],
   ['container-name-replicas', () => import('./container-name-replicas.js')],
+  ['obsolete-version', () => import('./obsolete-version.js')],
   ['network-split', () => import('./network-split.js')],
   ['pin-images', () => import('./pin-images.js')],
   ['unused-suppression', async () => ({ default: (await import('./unused-suppression.js')).unusedSuppressionRule })],

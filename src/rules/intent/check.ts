@@ -14,6 +14,7 @@ import type { Delta } from './deltas.js';
 import type { ContainerView, EnvironmentView, MountedSecret } from './view.js';
 import { serviceReferences, type MountedFiles } from '../lib/references.js';
 import type { Obj } from '../../core/plain.js';
+import { sortKeys } from '../../core/merge/values.js';
 
 export interface Violation {
   env: string;
@@ -165,9 +166,48 @@ function compareService(env: string, b: ContainerView, a: ContainerView, deltas:
     v('networks', 'the attached networks changed');
   for (const d of nets) if (!same([...d.networks].sort(), sorted(a.networks))) v('networks', `the service is not attached to exactly ${d.networks.join(', ')}`, d.rule);
 
-  // everything else
-  for (const key of new Set([...Object.keys(b.rest), ...Object.keys(a.rest)]))
-    if (!same(b.rest[key], a.rest[key])) v(key, `${key} changed`);
+  // everything else: as it was, but for the declared values
+  const sets = of('attribute-set');
+  const expected = withDeclared(b.rest, sets);
+  for (const key of new Set([...Object.keys(b.rest), ...Object.keys(a.rest), ...Object.keys(expected)])) {
+    if (same(expected[key], a.rest[key])) continue;
+    const mine = sets.filter((d) => d.path[0] === key);
+    if (mine.length) v(key, `${key} is not what the declared change makes it`, mine[0].rule);
+    else v(key, `${key} changed`);
+  }
+}
+
+/** `rest` with the declared values set (removed list items leave their list; an attribute left empty is absent). */
+function withDeclared(rest: Obj, sets: readonly Extract<Declared, { kind: 'attribute-set' }>[]): Obj {
+  if (!sets.length) return rest;
+  const out = JSON.parse(JSON.stringify(rest)) as Obj;
+  // values first, then removals, list items from the last index down so indexes stay valid
+  const ordered = [...sets].sort((x, y) => {
+    if ((x.value === undefined) !== (y.value === undefined)) return x.value === undefined ? 1 : -1;
+    const [xi, yi] = [x.path[x.path.length - 1], y.path[y.path.length - 1]];
+    return typeof xi === 'number' && typeof yi === 'number' ? yi - xi : 0;
+  });
+  for (const d of ordered) {
+    let node: unknown = out;
+    for (const [i, step] of d.path.slice(0, -1).entries()) {
+      const holder = node as Record<string | number, unknown>;
+      if (typeof holder[step] !== 'object' || holder[step] === null) {
+        if (d.value === undefined) break;
+        holder[step] = typeof d.path[i + 1] === 'number' ? [] : {};
+      }
+      node = holder[step];
+    }
+    const last = d.path[d.path.length - 1];
+    if (Array.isArray(node) && typeof last === 'number' && d.value === undefined) node.splice(last, 1);
+    else if (d.value === undefined) delete (node as Record<string | number, unknown>)[last];
+    else (node as Record<string | number, unknown>)[last] = d.value;
+  }
+  for (const key of new Set(sets.map((d) => String(d.path[0])))) {
+    const val = out[key];
+    if ((Array.isArray(val) && !val.length) || (val && typeof val === 'object' && !Object.keys(val).length)) delete out[key];
+    else out[key] = sortKeys(val);
+  }
+  return out;
 }
 
 /** Shell texts of a service that read its environment: healthcheck test, command, entrypoint. */

@@ -53,7 +53,22 @@ export interface ImageChanged {
   image: string;
 }
 
-export type Delta = SecretDelivers | VolumeMounted | NetworksChanged | ContainerNameRemoved | ImageChanged;
+/**
+ * One value among the service's other attributes (`logging`, `restart`, `mem_limit`, `deploy`,
+ * `ports`...: everything view.ts compares whole) becomes `value`, in the normal form; the path
+ * starts with the attribute (`['logging', 'options', 'max-size']`, `['ports', 0, 'host_ip']`).
+ * `value` undefined removes it (a list item leaves the list; an attribute left empty is absent).
+ * Everything else of the attribute stays as it was.
+ */
+export interface AttributeSet {
+  kind: 'attribute-set';
+  env: string;
+  service: string;
+  path: (string | number)[];
+  value: unknown;
+}
+
+export type Delta = SecretDelivers | VolumeMounted | NetworksChanged | ContainerNameRemoved | ImageChanged | AttributeSet;
 
 /** A declared delta and the rule whose fix declared it. */
 export type Intent = Delta & { rule: string };
@@ -71,6 +86,7 @@ export const volumeMounted = (s: Scope, target: string, volume: string): VolumeM
 export const networksChanged = (s: Scope, networks: string[]): NetworksChanged => ({ kind: 'networks-changed', ...s, networks });
 export const containerNameRemoved = (s: Scope): ContainerNameRemoved => ({ kind: 'container-name-removed', ...s });
 export const imageChanged = (s: Scope, image: string): ImageChanged => ({ kind: 'image-changed', ...s, image });
+export const attributeSet = (s: Scope, path: (string | number)[], value: unknown): AttributeSet => ({ kind: 'attribute-set', ...s, path, value });
 
 /** One line per delta, for reports (never a value). */
 export function describeDelta(d: Delta): string {
@@ -85,5 +101,7 @@ export function describeDelta(d: Delta): string {
       return `${d.env}/${d.service}: container_name removed`;
     case 'image-changed':
       return `${d.env}/${d.service}: image ${d.image}`;
+    case 'attribute-set':
+      return `${d.env}/${d.service}: ${d.path.join('.')} ${d.value === undefined ? 'removed' : 'set'}`;
   }
 }
