@@ -12,6 +12,7 @@ const registry: readonly (readonly [id: string, load: () => Promise<{ default: R
   ['secrets', () => import('./secrets.js')],
   ['container-name-replicas', () => import('./container-name-replicas.js')],
   ['obsolete-version', () => import('./obsolete-version.js')],
+  ['restart-policy', () => import('./restart-policy.js')],
   ['network-split', () => import('./network-split.js')],
   ['pin-images', () => import('./pin-images.js')],
   ['unused-suppression', async () => ({ default: (await import('./unused-suppression.js')).unusedSuppressionRule })],

@@ -6,8 +6,9 @@
  * `environments:`; the rule option `deployedEnvironments` names the deployed ones outright.
  */
 import { isDevName } from '../../core/discover.js';
-import { stringList } from '../../core/plain.js';
-import type { Environment } from '../project.js';
+import { stringList, strings, type Obj } from '../../core/plain.js';
+import { parseDotenv } from '../util/dotenv.js';
+import type { ComposeFile, Environment, Project } from '../project.js';
 import type { RuleContext, RuleOption } from '../types.js';
 
 export type EnvironmentRole = 'local' | 'deployed' | 'unknown';
@@ -38,4 +39,47 @@ export function environmentRole(env: Environment, deployed?: readonly string[]):
 export function rolesOf(ctx: RuleContext): Map<Environment, EnvironmentRole> {
   const deployed = stringList(ctx.options.deployedEnvironments);
   return new Map(ctx.project.environments.map((e) => [e, environmentRole(e, deployed)]));
+}
+
+/** The profiles `.env` enables (COMPOSE_PROFILES): a service with other profiles does not start. */
+export function activeProfiles(ctx: Pick<RuleContext, 'readFile'>): Set<string> {
+  const v = parseDotenv(ctx.readFile('.env') ?? '').get('COMPOSE_PROFILES')?.value;
+  return new Set((v ?? '').split(',').map((p) => p.trim()).filter(Boolean));
+}
+
+/** Does the service start in an environment where `active` profiles are enabled? */
+export function startsWith(svc: Obj, active: ReadonlySet<string>): boolean {
+  const profiles = strings(svc.profiles);
+  return !profiles.length || profiles.some((p) => active.has(p));
+}
+
+/**
+ * Files to edit so that exactly the environments of `want` get a change: each chosen file is
+ * loaded by environments of `want` only, and every environment of `want` loads one of them.
+ * Prefers the file that reaches the most of them (a prod override shared by prod and
+ * staging), then the last one. `uncovered`: environments with no file of their own.
+ */
+export function filesOnlyFor(
+  project: Project,
+  want: ReadonlySet<Environment>,
+): { files: Map<ComposeFile, Environment[]>; uncovered: Environment[] } {
+  const files = new Map<ComposeFile, Environment[]>();
+  const uncovered: Environment[] = [];
+  const covered = new Set<Environment>();
+  for (const env of project.environments) {
+    if (!want.has(env) || covered.has(env)) continue;
+    let best: { file: ComposeFile; envs: Environment[] } | undefined;
+    for (const f of [...env.files].reverse()) {
+      const loaders = project.environments.filter((e) => e.files.includes(f));
+      if (!loaders.every((e) => want.has(e))) continue;
+      if (!best || loaders.length > best.envs.length) best = { file: f, envs: loaders };
+    }
+    if (!best) {
+      uncovered.push(env);
+      continue;
+    }
+    files.set(best.file, best.envs);
+    for (const e of best.envs) covered.add(e);
+  }
+  return { files, uncovered };
 }
