@@ -13,6 +13,7 @@ const registry: readonly (readonly [id: string, load: () => Promise<{ default: R
   ['container-name-replicas', () => import('./container-name-replicas.js')],
   ['obsolete-version', () => import('./obsolete-version.js')],
   ['restart-policy', () => import('./restart-policy.js')],
+  ['logging-rotation', () => import('./logging-rotation.js')],
   ['network-split', () => import('./network-split.js')],
   ['pin-images', () => import('./pin-images.js')],
   ['unused-suppression', async () => ({ default: (await import('./unused-suppression.js')).unusedSuppressionRule })],
