@@ -16,6 +16,7 @@ const registry: readonly (readonly [id: string, load: () => Promise<{ default: R
   ['logging-rotation', () => import('./logging-rotation.js')],
   ['duplicate-host-port', () => import('./duplicate-host-port.js')],
   ['fixed-port-scaled', () => import('./fixed-port-scaled.js')],
+  ['depends-on-disabled', () => import('./depends-on-disabled.js')],
   ['network-split', () => import('./network-split.js')],
   ['pin-images', () => import('./pin-images.js')],
   ['unused-suppression', async () => ({ default: (await import('./unused-suppression.js')).unusedSuppressionRule })],
