@@ -14,6 +14,7 @@ const registry: readonly (readonly [id: string, load: () => Promise<{ default: R
   ['obsolete-version', () => import('./obsolete-version.js')],
   ['restart-policy', () => import('./restart-policy.js')],
   ['logging-rotation', () => import('./logging-rotation.js')],
+  ['resource-limits', () => import('./resource-limits.js')],
   ['duplicate-host-port', () => import('./duplicate-host-port.js')],
   ['fixed-port-scaled', () => import('./fixed-port-scaled.js')],
   ['depends-on-disabled', () => import('./depends-on-disabled.js')],

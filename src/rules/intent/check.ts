@@ -168,17 +168,29 @@ function compareService(env: string, b: ContainerView, a: ContainerView, deltas:
 
   // everything else: as it was, but for the declared values
   const sets = of('attribute-set');
-  const expected = withDeclared(b.rest, sets);
+  const expected = withDeclared(b.rest, sets, a.rest);
   for (const key of new Set([...Object.keys(b.rest), ...Object.keys(a.rest), ...Object.keys(expected)])) {
-    if (same(expected[key], a.rest[key])) continue;
     const mine = sets.filter((d) => d.path[0] === key);
+    if (mine.length ? same(sortKeys(expected[key]), sortKeys(a.rest[key])) : same(expected[key], a.rest[key])) continue;
     if (mine.length) v(key, `${key} is not what the declared change makes it`, mine[0].rule);
     else v(key, `${key} changed`);
   }
 }
 
+const valueAt = (o: unknown, path: readonly (string | number)[]): unknown =>
+  path.reduce<unknown>((n, k) => (n && typeof n === 'object' ? (n as Record<string | number, unknown>)[k] : undefined), o);
+
+const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
+
+/** A memory size in bytes (`512m`, `1g`, 268435456), or undefined. */
+function bytes(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  const m = typeof v === 'string' ? /^(\d+(?:\.\d+)?)\s*([kmg]?b?)$/i.exec(v.trim()) : null;
+  return m ? Math.round(Number(m[1]) * UNITS[m[2].toLowerCase()]) : undefined;
+}
+
 /** `rest` with the declared values set (removed list items leave their list; an attribute left empty is absent). */
-function withDeclared(rest: Obj, sets: readonly Extract<Declared, { kind: 'attribute-set' }>[]): Obj {
+function withDeclared(rest: Obj, sets: readonly Extract<Declared, { kind: 'attribute-set' }>[], actual: Obj): Obj {
   if (!sets.length) return rest;
   const out = JSON.parse(JSON.stringify(rest)) as Obj;
   // values first, then removals, list items from the last index down so indexes stay valid
@@ -200,12 +212,15 @@ function withDeclared(rest: Obj, sets: readonly Extract<Declared, { kind: 'attri
     const last = d.path[d.path.length - 1];
     if (Array.isArray(node) && typeof last === 'number' && d.value === undefined) node.splice(last, 1);
     else if (d.value === undefined) delete (node as Record<string | number, unknown>)[last];
-    else (node as Record<string | number, unknown>)[last] = d.value;
+    else {
+      // a size holds when the container gets as many bytes (Compose writes `512m` as 536870912)
+      const got = valueAt(actual, d.path);
+      (node as Record<string | number, unknown>)[last] = got !== undefined && bytes(got) !== undefined && bytes(got) === bytes(d.value) ? got : d.value;
+    }
   }
   for (const key of new Set(sets.map((d) => String(d.path[0])))) {
     const val = out[key];
     if ((Array.isArray(val) && !val.length) || (val && typeof val === 'object' && !Object.keys(val).length)) delete out[key];
-    else out[key] = sortKeys(val);
   }
   return out;
 }
