@@ -18,6 +18,7 @@ const registry: readonly (readonly [id: string, load: () => Promise<{ default: R
   ['duplicate-host-port', () => import('./duplicate-host-port.js')],
   ['fixed-port-scaled', () => import('./fixed-port-scaled.js')],
   ['depends-on-disabled', () => import('./depends-on-disabled.js')],
+  ['datastore-ports', () => import('./datastore-ports.js')],
   ['network-split', () => import('./network-split.js')],
   ['pin-images', () => import('./pin-images.js')],
   ['unused-suppression', async () => ({ default: (await import('./unused-suppression.js')).unusedSuppressionRule })],
