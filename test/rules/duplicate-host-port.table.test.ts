@@ -42,6 +42,11 @@ ruleTester(rule, {
       findings: [{ id: 'duplicate-host-port', file: 'compose.yaml', line: 7, environments: ['dev', 'prod'] }],
     },
     {
+      name: 'a variable in one item keeps the list short: the other items still count',
+      code: 'services:\n  web:\n    image: nginx:1.27.3\n    ports: ["${WEB_PORT:-80}:80", "8443:443"]\n  admin:\n    image: nginx:1.27.3\n    ports: ["8443:443"]\n',
+      findings: [{ id: 'duplicate-host-port', line: 7, message: 'admin publishes 8443:443, and web publishes 8443:443' }],
+    },
+    {
       name: 'suppressed',
       code: 'services:\n  web:\n    image: nginx:1.27.3\n    ports: ["8080:80"]\n  api:\n    image: nginx:1.27.3\n    # composemod-disable-next-line duplicate-host-port -- never run together\n    ports: ["8080:80"]\n',
       findings: [{ id: 'duplicate-host-port', suppressed: true }],

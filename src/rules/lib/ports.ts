@@ -33,8 +33,13 @@ export const onAllInterfaces = (p: PublishedPort): boolean => WILDCARD.has(p.hos
 export function publishedPorts(svc: Obj): PublishedPort[] {
   const out: PublishedPort[] = [];
   const ports = Array.isArray(svc.ports) ? svc.ports : [];
-  ports.forEach((entry, index) => {
-    if (!isObj(entry)) return;
+  ports.forEach((item, index) => {
+    // a variable anywhere keeps the merged list in its short form: read the items without one
+    for (const entry of isObj(item) ? [item] : typeof item === 'string' && item.includes('$') ? [] : rawPortForms(item)) add(entry, index);
+  });
+  return out;
+
+  function add(entry: Obj, index: number): void {
     const published = entry.published === undefined || entry.published === null ? '' : String(entry.published);
     const m = /^(\d+)(?:-(\d+))?$/.exec(published);
     const target = Number(entry.target);
@@ -42,8 +47,7 @@ export function publishedPorts(svc: Obj): PublishedPort[] {
     const hostIp = typeof entry.host_ip === 'string' ? entry.host_ip : '';
     if (hostIp.includes('$')) return;
     out.push({ index, hostIp, from: Number(m[1]), to: Number(m[2] ?? m[1]), protocol: typeof entry.protocol === 'string' ? entry.protocol : 'tcp', target, entry });
-  });
-  return out;
+  }
 }
 
 /** Do two publications want the same host port (same protocol, overlapping ports, same or a wildcard address)? */
