@@ -9,12 +9,12 @@
  * reported as a kind (no logs at all).
  */
 import type { Rule, RuleContext } from './types.js';
-import type { ComposeFile, Environment } from './project.js';
+import type { Environment } from './project.js';
 import { isObj, type Obj } from '../core/plain.js';
 import { attributeSet } from './intent/deltas.js';
 import { serviceOf, serviceOrder, servicesOf } from './lib/services.js';
-import { addToService, definitionOf, editBlocker, exists } from './place.js';
-import { activeProfiles, deployedEnvironmentsOption, filesOnlyFor, rolesOf, startsWith } from './lib/environments.js';
+import { addToService, definitionOf, exists } from './place.js';
+import { activeProfiles, deployedEditKinds, deployedEnvironmentsOption, deployedFiles, rolesOf, startsWith } from './lib/environments.js';
 
 const logging = (svc: Obj | undefined): Obj => (svc && isObj(svc.logging) ? svc.logging : {});
 const optionsOf = (l: Obj): Obj => (isObj(l.options) ? l.options : {});
@@ -30,8 +30,7 @@ const rule: Rule = {
     docs: 'docs/rules/logging-rotation.md',
     kinds: {
       disabled: { severity: 'warning', description: 'logging.driver is none in a deployed environment: nothing is kept to debug a failure' },
-      'no-own-file': { severity: 'warning', description: 'the deployed environment shares all its files with local environments: add the options by hand (or an override of its own)' },
-      'not-editable': { severity: 'warning', description: 'the service or its logging is reached through an alias or `<<` in the file to edit' },
+      ...deployedEditKinds('the options'),
     },
     options: [
       { name: 'logMaxSize', description: 'max-size the fix writes', type: 'string', placeholder: 'SIZE', default: '10m' },
@@ -75,22 +74,15 @@ const rule: Rule = {
       const first = [...want][0];
       const def = definitionOf(first, service, 'logging');
       const at = def ? { file: def.file, path: def.path } : {};
-      const { files, uncovered } = filesOnlyFor(project, want);
-      if (uncovered.length)
-        ctx.report({
-          kind: 'no-own-file',
-          service,
-          ...at,
-          environments: uncovered.map((e) => e.name),
-          message: `${service} logs without rotation in ${uncovered.map((e) => e.name).join(', ')}, and every file of ${uncovered.length > 1 ? 'those environments' : 'that environment'} is shared with a local one: set logging.options.max-size in an override only ${uncovered.length > 1 ? 'they load' : 'it loads'}`,
-        });
-      if (!files.size) continue;
+      const files = deployedFiles(
+        ctx,
+        service,
+        want,
+        { problem: 'logs without rotation', remedy: 'set logging.options.max-size' },
+        { ...(def ? { at: def } : {}), deeper: [['services', service, 'logging', 'options'], ['services', service, 'logging']] },
+      );
+      if (!files) continue;
       const names = [...files.values()].flat().map((e) => e.name);
-      const blocked = [...files.keys()].map((f) => blocker(f, service)).find(Boolean);
-      if (blocked) {
-        ctx.report({ kind: 'not-editable', service, ...at, environments: names, message: `${service} logs without rotation in ${names.join(', ')}, but cannot be edited in place: ${blocked}` });
-        continue;
-      }
       const fix = ctx.report({
         service,
         ...at,
@@ -127,12 +119,5 @@ const rule: Rule = {
     }
   },
 };
-
-/** Why the service's logging in `file` cannot be edited in place, or null. */
-function blocker(file: ComposeFile, service: string): string | null {
-  for (const p of [['services', service, 'logging', 'options'], ['services', service, 'logging'], ['services', service], ['services']])
-    if (exists(file, p)) return editBlocker(file, p);
-  return null;
-}
 
 export default rule;

@@ -15,7 +15,7 @@ import { isObj, stringList } from '../core/plain.js';
 import { attributeSet } from './intent/deltas.js';
 import { serviceOrder, servicesOf } from './lib/services.js';
 import { addToService, editBlocker, exists } from './place.js';
-import { activeProfiles, deployedEnvironmentsOption, filesOnlyFor, rolesOf, startsWith } from './lib/environments.js';
+import { activeProfiles, deployedEditKinds, deployedEnvironmentsOption, deployedFiles, rolesOf, startsWith } from './lib/environments.js';
 
 const SIZE = /^\d+(\.\d+)?\s*([bkmgt]i?b?)?$/i;
 
@@ -34,8 +34,7 @@ const rule: Rule = {
     docs: 'docs/rules/resource-limits.md',
     kinds: {
       'invalid-option': { severity: 'error', description: 'a memoryLimit value is not SERVICE=SIZE with a size such as 512m or 1g' },
-      'no-own-file': { severity: 'warning', description: 'the deployed environment shares all its files with local environments: add the limit by hand (or an override of its own)' },
-      'not-editable': { severity: 'warning', description: 'the service is reached through an alias or `<<` in the file to edit' },
+      ...deployedEditKinds('the limit'),
     },
     options: [
       { name: 'memoryLimit', description: 'Memory limit the fix writes for a service (`*` for every service), e.g. api=512m', type: 'list', placeholder: 'SERVICE=SIZE' },
@@ -78,23 +77,9 @@ const rule: Rule = {
         });
         continue;
       }
-      const { files, uncovered } = filesOnlyFor(project, want);
-      if (uncovered.length)
-        ctx.report({
-          kind: 'no-own-file',
-          service,
-          environments: uncovered.map((e) => e.name),
-          message: `${service} has no memory limit in ${uncovered.map((e) => e.name).join(', ')}, and every file of ${uncovered.length > 1 ? 'those environments' : 'that environment'} is shared with a local one: add \`mem_limit: ${size}\` in an override only ${uncovered.length > 1 ? 'they load' : 'it loads'}`,
-        });
-      if (!files.size) continue;
+      const files = deployedFiles(ctx, service, want, { problem: 'has no memory limit', remedy: `add \`mem_limit: ${size}\`` });
+      if (!files) continue;
       const names = [...files.values()].flat().map((e) => e.name);
-      const blocked = [...files.keys()]
-        .map((f) => (exists(f, ['services', service]) ? editBlocker(f, ['services', service]) : editBlocker(f, ['services'])))
-        .find(Boolean);
-      if (blocked) {
-        ctx.report({ kind: 'not-editable', service, environments: names, message: `${service} has no memory limit in ${names.join(', ')}, but cannot be edited in place: ${blocked}` });
-        continue;
-      }
       const fix = ctx.report({ service, environments: names, message: `${service} has no memory limit in ${names.join(', ')}: it can take all of the host's memory` });
       if (!fix) continue;
       for (const [file, reached] of files) {

@@ -17,8 +17,8 @@ import type { Environment } from './project.js';
 import { isObj } from '../core/plain.js';
 import { attributeSet } from './intent/deltas.js';
 import { serviceOrder, servicesOf } from './lib/services.js';
-import { addToService, editBlocker, exists } from './place.js';
-import { activeProfiles, deployedEnvironmentsOption, filesOnlyFor, rolesOf, startsWith } from './lib/environments.js';
+import { addToService } from './place.js';
+import { activeProfiles, deployedEditKinds, deployedEnvironmentsOption, deployedFiles, rolesOf, startsWith } from './lib/environments.js';
 
 const POLICIES = ['unless-stopped', 'always', 'on-failure'] as const;
 
@@ -45,8 +45,7 @@ const rule: Rule = {
     docs: 'docs/rules/restart-policy.md',
     kinds: {
       'maybe-one-shot': { severity: 'note', description: 'the service is named like a one-shot job: no restart policy added; add one if it runs continuously' },
-      'no-own-file': { severity: 'warning', description: 'the deployed environment shares all its files with local environments: add the restart policy by hand (or an override of its own)' },
-      'not-editable': { severity: 'warning', description: 'the service is reached through an alias or `<<` in the file to edit' },
+      ...deployedEditKinds('the restart policy'),
     },
     options: [
       { name: 'restartPolicy', description: 'The restart policy the fix writes', type: 'string', values: POLICIES, default: 'unless-stopped' },
@@ -90,22 +89,9 @@ const rule: Rule = {
         });
       const want = needs.get(service);
       if (!want) continue;
-      const { files, uncovered } = filesOnlyFor(project, want);
-      if (uncovered.length)
-        ctx.report({
-          kind: 'no-own-file',
-          service,
-          environments: uncovered.map((e) => e.name),
-          message: `${service} has no restart policy in ${uncovered.map((e) => e.name).join(', ')}, and every file of ${uncovered.length > 1 ? 'those environments' : 'that environment'} is shared with a local one: add \`restart: ${policy}\` in an override only ${uncovered.length > 1 ? 'they load' : 'it loads'}`,
-        });
-      if (!files.size) continue;
-      const blocked = [...files.keys()].map((f) => (exists(f, ['services', service]) ? editBlocker(f, ['services', service]) : editBlocker(f, ['services']))).find(Boolean);
-      const envs = [...files.values()].flat();
-      const names = envs.map((e) => e.name);
-      if (blocked) {
-        ctx.report({ kind: 'not-editable', service, environments: names, message: `${service} has no restart policy in ${names.join(', ')}, but cannot be edited in place: ${blocked}` });
-        continue;
-      }
+      const files = deployedFiles(ctx, service, want, { problem: 'has no restart policy', remedy: `add \`restart: ${policy}\`` });
+      if (!files) continue;
+      const names = [...files.values()].flat().map((e) => e.name);
       const fix = ctx.report({
         service,
         environments: names,

@@ -9,7 +9,9 @@ import { isDevName } from '../../core/discover.js';
 import { stringList, strings, type Obj } from '../../core/plain.js';
 import { parseDotenv } from '../util/dotenv.js';
 import type { ComposeFile, Environment, Project } from '../project.js';
-import type { RuleContext, RuleOption } from '../types.js';
+import type { FindingKind, RuleContext, RuleOption } from '../types.js';
+import type { Path } from '../../core/query.js';
+import { editBlocker, exists } from '../place.js';
 
 export type EnvironmentRole = 'local' | 'deployed' | 'unknown';
 
@@ -82,4 +84,52 @@ export function filesOnlyFor(
     for (const e of best.envs) covered.add(e);
   }
   return { files, uncovered };
+}
+
+/** The kinds of a rule that edits deployed environments through `deployedFiles`. */
+export const deployedEditKinds = (what: string): Record<string, FindingKind> => ({
+  'no-own-file': { severity: 'warning', description: `the deployed environment shares all its files with local environments: add ${what} by hand (or an override of its own)` },
+  'not-editable': { severity: 'warning', description: 'the service is reached through an alias or `<<`, or inside an anchor used elsewhere, in the file to edit' },
+});
+
+/** Why the service (or `deeper` paths under it, the first one the file has) cannot be edited in `file`, or null. */
+export function serviceEditBlocker(file: ComposeFile, service: string, deeper: readonly Path[] = []): string | null {
+  for (const p of [...deeper, ['services', service], ['services']]) if (exists(file, p)) return editBlocker(file, p);
+  return null;
+}
+
+/**
+ * The files to edit for `service` so that exactly the environments of `want` change
+ * (`filesOnlyFor`), or null after reporting why not: `no-own-file` for environments that share
+ * all their files with others (`problem`: what is wrong there, `remedy`: what to add by hand),
+ * `not-editable` when a file cannot be edited in place.
+ */
+export function deployedFiles(
+  ctx: RuleContext,
+  service: string,
+  want: ReadonlySet<Environment>,
+  text: { problem: string; remedy: string },
+  opts: { at?: { file: ComposeFile; path: Path }; deeper?: readonly Path[] } = {},
+): Map<ComposeFile, Environment[]> | null {
+  const { files, uncovered } = filesOnlyFor(ctx.project, want);
+  const at = opts.at ?? {};
+  const names = (envs: readonly Environment[]): string => envs.map((e) => e.name).join(', ');
+  if (uncovered.length) {
+    const many = uncovered.length > 1;
+    ctx.report({
+      kind: 'no-own-file',
+      service,
+      ...at,
+      environments: uncovered.map((e) => e.name),
+      message: `${service} ${text.problem} in ${names(uncovered)}, and every file of ${many ? 'those environments' : 'that environment'} is shared with a local one: ${text.remedy} in an override only ${many ? 'they load' : 'it loads'}`,
+    });
+  }
+  if (!files.size) return null;
+  const reached = [...files.values()].flat();
+  const blocked = [...files.keys()].map((f) => serviceEditBlocker(f, service, opts.deeper)).find(Boolean);
+  if (blocked) {
+    ctx.report({ kind: 'not-editable', service, ...at, environments: reached.map((e) => e.name), message: `${service} ${text.problem} in ${names(reached)}, but cannot be edited in place: ${blocked}` });
+    return null;
+  }
+  return files;
 }
