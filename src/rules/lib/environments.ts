@@ -1,7 +1,7 @@
 /**
  * What an environment is for, as far as operational rules care: `local` (a developer's
  * machine, CI: dev, local, test...), `deployed` (a server: prod, staging, qa...) or `unknown`
- * (a lone compose.yaml, called `default`: it may be either). The names come from discovery
+ * (`default`, `base`: a name that says nothing; discovery names a lone compose file `dev`). The names come from discovery
  * (core/discover.ts `isDevName`, which the secrets rule uses too) or from the config file's
  * `environments:`; the rule option `deployedEnvironments` names the deployed ones outright.
  */
@@ -24,7 +24,7 @@ const UNKNOWN_NAMES = new Set(['default', 'base', 'compose', 'docker-compose']);
 export const deployedEnvironmentsOption: RuleOption = {
   name: 'deployedEnvironments',
   description:
-    'Environments that run on servers (default: every environment not named dev, local, test or ci; a lone compose.yaml is neither unless named here, e.g. `default`)',
+    'Environments that run on servers (default: every environment not named dev, local, test or ci; discovery names a lone compose file `dev`: name it here, e.g. `dev`, when it runs on a server)',
   type: 'list',
   placeholder: 'ENV',
 };
