@@ -11,7 +11,7 @@
  * `!override` (Compose >= 2.24.4; podman-compose cannot): each item is edited in the file that
  * writes it, for every environment that loads that file. An item in a file shared with local
  * environments is bound there even when a deployed environment asked for removal (a kind says
- * so). Lists with a variable in them (`${DB_PORT:-5432}:5432`) are reported, not edited.
+ * so). A host port from a variable (`${DB_PORT:-5432}:5432`) gets the address in front.
  */
 import type { Rule, RuleContext } from './types.js';
 import type { ComposeFile, Environment } from './project.js';
@@ -34,6 +34,31 @@ const samePort = (a: Obj, b: Obj): boolean =>
   String(a.published ?? '') === String(b.published ?? '') &&
   String(a.host_ip ?? '') === String(b.host_ip ?? '') &&
   String(a.protocol ?? 'tcp') === String(b.protocol ?? 'tcp');
+
+/** A variable's place in a short-form item, as a number (`${DB_PORT:-5432}:5432` reads as `1:5432`): to tell its shape. */
+const shapeOf = (raw: string): string => raw.replace(/\$\{[^}]*\}|\$[A-Za-z_]\w*/g, '1');
+
+/**
+ * The merged `ports` items (long form, or the short form a variable kept), each with its long
+ * forms and its indexes in what the container gets (intent/view.ts reads a short item as
+ * Compose does: a range is one entry per port).
+ */
+function mergedItems(ports: unknown[]): { item: unknown; forms: Obj[]; view: number[] }[] {
+  let at = 0;
+  return ports.map((item) => {
+    const forms = isObj(item) ? [item] : rawPortForms(typeof item === 'string' ? shapeOf(item) : item);
+    const n = Math.max(1, forms.length);
+    const view = Array.from({ length: n }, (_, k) => at + k);
+    at += n;
+    return { item, forms, view };
+  });
+}
+
+/** Does the raw item of a file write the merged item? */
+function writes(raw: unknown, merged: unknown): boolean {
+  if (!isObj(merged)) return (typeof raw === 'string' || typeof raw === 'number') && String(raw) === String(merged);
+  return rawPortForms(raw).some((f) => samePort(f, merged));
+}
 
 interface Item {
   file: ComposeFile;
@@ -64,7 +89,6 @@ const rule: Rule = {
     fixable: 'behaviour-changing',
     docs: 'docs/rules/datastore-ports.md',
     kinds: {
-      'variable-port': { severity: 'warning', description: 'the ports list has a variable (`${DB_PORT:-5432}:5432`): bind it to 127.0.0.1 by hand' },
       'remove-shared': { severity: 'note', description: 'removal asked for a deployed environment, but the item is in a file local environments load too: bound to 127.0.0.1 instead' },
       'not-editable': { severity: 'warning', description: 'the port item is reached through an alias or `<<`' },
     },
@@ -85,58 +109,36 @@ const rule: Rule = {
     const roles = rolesOf(ctx);
     const active = activeProfiles(ctx);
     const items = new Map<string, Item>();
-    const variable = new Map<string, { service: string; store: string; envs: Environment[] }>();
     for (const env of project.environments) {
       const services = servicesOf(env.merged);
       for (const service of serviceOrder(env)) {
         const svc = services[service];
         const hit = lookupImage(svc.image);
         if (!hit?.entry.datastore || !startsWith(svc, active) || !Array.isArray(svc.ports)) continue;
-        const merged = svc.ports;
-        if (!merged.every(isObj)) {
-          // a variable kept the list in its short form: say so when some item may publish everywhere
-          const maybe = merged.some((p) => (isObj(p) ? publishesEverywhere(p) : rawPortForms(String(p).replace(/\$\{[^}]*\}|\$[A-Za-z_]\w*/g, '1')).some(publishesEverywhere)));
-          if (maybe) {
-            const v = variable.get(service) ?? { service, store: hit.entry.id, envs: [] };
-            v.envs.push(env);
-            variable.set(service, v);
-          }
-          continue;
-        }
-        merged.forEach((p) => {
-          if (!publishesEverywhere(p)) return;
+        for (const m of mergedItems(svc.ports)) {
+          if (!m.forms.some(publishesEverywhere)) continue;
           // every file of the environment that writes this publication (a repeat in an override replaces the base's in place)
           for (const file of env.files) {
             const raws = serviceOf(file.model, service)?.ports;
             if (!Array.isArray(raws)) continue;
             raws.forEach((raw, j) => {
-              if (!rawPortForms(raw).some((f) => samePort(f, p))) return;
+              if (!writes(raw, m.item)) return;
               const key = `${file.path}\0${service}\0${j}`;
               const item = items.get(key) ?? { file, service, index: j, raw, store: hit.entry.id, envs: new Map(), exposed: new Set() };
               item.exposed.add(env);
               items.set(key, item);
             });
           }
-        });
+        }
       }
-    }
-    for (const v of variable.values()) {
-      const names = v.envs.map((e) => e.name);
-      ctx.report({
-        kind: 'variable-port',
-        service: v.service,
-        environments: names,
-        message: `${v.service} (${v.store}) may publish a port on every interface in ${names.join(', ')}, through a ports list with a variable: prefix the item with 127.0.0.1: by hand`,
-      });
     }
     // every environment that loads the item's file gets the edit: declare it for each
     for (const item of items.values()) {
       for (const env of project.environments) {
         if (!env.files.includes(item.file)) continue;
         const merged = serviceOf(env.merged, item.service)?.ports;
-        if (!Array.isArray(merged) || !merged.every(isObj)) continue;
-        const forms = rawPortForms(item.raw);
-        const idx = merged.flatMap((p, i) => (forms.some((f) => samePort(f, p)) ? [i] : []));
+        if (!Array.isArray(merged)) continue;
+        const idx = mergedItems(merged).flatMap((m) => (writes(item.raw, m.item) ? m.view : []));
         if (idx.length) item.envs.set(env, idx);
       }
     }

@@ -54,9 +54,18 @@ ruleTester(rule, {
       output: 'services:\n  search:\n    image: docker.elastic.co/elasticsearch/elasticsearch:8.15.3\n    ports:\n      - host_ip: 127.0.0.1\n        target: 9200\n        published: 9200\n      - "127.0.0.1:9300:9300"\n',
     },
     {
-      name: 'a variable in the list: reported, not edited',
-      code: 'services:\n  db:\n    image: mysql:8.4.3\n    ports:\n      - "${DB_PORT:-3306}:3306"\n',
-      findings: [{ id: 'datastore-ports/variable-port', line: 3, fixable: false }],
+      name: 'seed 003: a variable host port is bound too (the address goes in front)',
+      code: 'services:\n  db:\n    image: mysql:8.4.3\n    ports:\n      - "${DB_PORT:-3306}:3306"\n      - "33060:33060"\n',
+      findings: [
+        { id: 'datastore-ports', line: 5, fixable: true, message: 'publishes ${DB_PORT:-3306}:3306 on every interface' },
+        { id: 'datastore-ports', line: 6 },
+      ],
+      output: 'services:\n  db:\n    image: mysql:8.4.3\n    ports:\n      - "127.0.0.1:${DB_PORT:-3306}:3306"\n      - "127.0.0.1:33060:33060"\n',
+    },
+    {
+      name: 'an address from a variable is left alone',
+      code: 'services:\n  db:\n    image: mysql:8.4.3\n    ports:\n      - "${BIND_IP}:3306:3306"\n',
+      findings: [],
     },
   ],
 });

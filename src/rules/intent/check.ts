@@ -201,6 +201,14 @@ function withDeclared(rest: Obj, sets: readonly Extract<Declared, { kind: 'attri
   });
   for (const d of ordered) {
     let node: unknown = out;
+    const last = d.path[d.path.length - 1];
+    // a short-form port the view could not read (an unknown variable): its address goes in front
+    const parent = valueAt(out, d.path.slice(0, -1));
+    if (last === 'host_ip' && typeof parent === 'string' && typeof d.value === 'string') {
+      const holder = valueAt(out, d.path.slice(0, -2)) as Record<string | number, unknown>;
+      holder[d.path[d.path.length - 2]] = `${d.value}:${parent.replace(/^(0\.0\.0\.0:|\[::\]:|:::)/, '')}`;
+      continue;
+    }
     for (const [i, step] of d.path.slice(0, -1).entries()) {
       const holder = node as Record<string | number, unknown>;
       if (typeof holder[step] !== 'object' || holder[step] === null) {
@@ -209,7 +217,6 @@ function withDeclared(rest: Obj, sets: readonly Extract<Declared, { kind: 'attri
       }
       node = holder[step];
     }
-    const last = d.path[d.path.length - 1];
     if (Array.isArray(node) && typeof last === 'number' && d.value === undefined) node.splice(last, 1);
     else if (d.value === undefined) delete (node as Record<string | number, unknown>)[last];
     else {
