@@ -68,7 +68,8 @@ describe('batch over inline repositories', () => {
     const summary = JSON.parse(r.stdout);
     expect(summary.statuses).toMatchObject({ findings: 2, unchanged: 2, refused: 1, error: 1, changed: 0 });
     // app-secrets: db; nested-deploy: db and cache, in each of its two files
-    expect(summary.rules).toEqual({ 'add-volumes': 5, secrets: 1 });
+    // nested-deploy's prod environment: no log rotation, no memory limit (three services each)
+    expect(summary.rules).toEqual({ 'add-volumes': 5, secrets: 1, 'logging-rotation': 3, 'resource-limits': 3 });
     const rep = byRepo(readReport(path.join(root, 'out/check.jsonl')));
     expect(rep['app-secrets'].findings.map((f) => f.rule).sort()).toEqual(['add-volumes', 'secrets']);
     expect(rep['app-secrets'].findings.every((f) => f.file === 'compose.yaml')).toBe(true);
@@ -119,7 +120,8 @@ describe('batch --run fix writes, --commit commits', () => {
   it('writes each changed repository atomically; a second run changes nothing', async () => {
     const root = tempRoot('write');
     const names = inlineFleet(root, ['app-secrets', 'nested-deploy', 'clean-app']);
-    const r = await composemod(['batch', '.', '--run', 'fix'], { cwd: root });
+    // a memory limit for prod's services, so that nothing is left to fix
+    const r = await composemod(['batch', '.', '--run', 'fix', '--memory-limit', '*=256m'], { cwd: root });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('files changed: 6');
     const secretFile = path.join(root, 'app-secrets/secrets/db_postgres_password.txt');
@@ -127,7 +129,7 @@ describe('batch --run fix writes, --commit commits', () => {
     expect(statSync(secretFile).mode & 0o777).toBe(0o600);
     expect(readFileSync(path.join(root, 'app-secrets/compose.yaml'), 'utf8')).not.toContain(SECRET);
     const after = allSnapshots(root, names);
-    const again = await composemod(['batch', '.', '--run', 'fix', '--check'], { cwd: root });
+    const again = await composemod(['batch', '.', '--run', 'fix', '--check', '--memory-limit', '*=256m'], { cwd: root });
     expect(again.code).toBe(0);
     expect(allSnapshots(root, names)).toEqual(after);
   });
