@@ -26,7 +26,7 @@ import { hostTokens } from './lib/references.js';
 
 const RE_VAR = /\$\{?[A-Za-z_]/;
 
-interface Scale {
+export interface Scale {
   /** How many containers, when known. */
   count?: number;
   /** `deploy.replicas` or `scale`. */
@@ -35,7 +35,7 @@ interface Scale {
   variable?: string;
 }
 
-function scaleOf(svc: Obj): Scale {
+export function scaleOf(svc: Obj): Scale {
   const candidates: [string, unknown][] = [
     ['deploy.replicas', isObj(svc.deploy) ? svc.deploy.replicas : undefined],
     ['scale', svc.scale],

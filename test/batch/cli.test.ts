@@ -121,7 +121,8 @@ describe('batch --run fix writes, --commit commits', () => {
   it('writes each changed repository atomically; a second run changes nothing', async () => {
     const root = tempRoot('write');
     const names = inlineFleet(root, ['app-secrets', 'nested-deploy', 'clean-app']);
-    const r = await composemod(['batch', '.', '--run', 'fix'], { cwd: root });
+    // a memory limit for prod's services, so that nothing is left to fix
+    const r = await composemod(['batch', '.', '--run', 'fix', '--memory-limit', '*=256m'], { cwd: root });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('files changed: 6');
     const secretFile = path.join(root, 'app-secrets/secrets/db_postgres_password.txt');
@@ -129,7 +130,7 @@ describe('batch --run fix writes, --commit commits', () => {
     expect(statSync(secretFile).mode & 0o777).toBe(0o600);
     expect(readFileSync(path.join(root, 'app-secrets/compose.yaml'), 'utf8')).not.toContain(SECRET);
     const after = allSnapshots(root, names);
-    const again = await composemod(['batch', '.', '--run', 'fix', '--check'], { cwd: root });
+    const again = await composemod(['batch', '.', '--run', 'fix', '--check', '--memory-limit', '*=256m'], { cwd: root });
     expect(again.code).toBe(0);
     expect(allSnapshots(root, names)).toEqual(after);
   });

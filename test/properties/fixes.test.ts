@@ -112,19 +112,22 @@ describe('fix properties', () => {
 
           // minimal edits: `hunks` checks that the lines the diff does not remove are kept, in
           // order; a removed line is replaced within its hunk, or belongs to a deleted entry
-          // (only container-name-replicas deletes: container_name, with its attached comments)
-          const deletable = new Set(['container_name']);
-          for (const h of hunks(before, after)) {
+          // (only container-name-replicas and obsolete-version delete: container_name and the
+          // top-level version, each with its attached comments)
+          const deletable = new Set(['container_name', 'version']);
+          // (the BOM is compared above: here it would glue itself to the first line's key)
+          const noBom = (t: string): string => t.replace(/^\uFEFF/, '');
+          for (const h of hunks(noBom(before), noBom(after))) {
             const replaced = h.added.some((l) => !isBlank(l) && !isComment(l));
             if (replaced) continue;
             const entries = h.removed.filter((l) => !isBlank(l) && !isComment(l));
             expect(entries.length, `pure deletion without an entry:\n${h.removed.join('\n')}`).toBeGreaterThan(0);
             expect(deletable.has(keyOf(entries[0]) ?? ''), `deleted:\n${h.removed.join('\n')}\n--- in\n${after}`).toBe(true);
           }
-          // comments survive, except those removed with a deleted container_name
+          // comments survive, except those removed with a deleted container_name or version
           const lost = new Set<string>();
-          for (const h of hunks(before, after))
-            if (h.removed.some((l) => keyOf(l) === 'container_name')) for (const c of commentLines(h.removed.join('\n'))) lost.add(c);
+          for (const h of hunks(noBom(before), noBom(after)))
+            if (h.removed.some((l) => deletable.has(keyOf(l) ?? ''))) for (const c of commentLines(h.removed.join('\n'))) lost.add(c);
           const have = new Set(commentLines(after));
           for (const c of commentLines(before)) if (!lost.has(c)) expect(have.has(c), `comment "# ${c}" lost:\n${after}`).toBe(true);
         }

@@ -14,6 +14,7 @@ import type { Delta } from './deltas.js';
 import type { ContainerView, EnvironmentView, MountedSecret } from './view.js';
 import { serviceReferences, type MountedFiles } from '../lib/references.js';
 import type { Obj } from '../../core/plain.js';
+import { sortKeys } from '../../core/merge/values.js';
 
 export interface Violation {
   env: string;
@@ -173,9 +174,71 @@ function compareService(env: string, b: ContainerView, a: ContainerView, deltas:
     if (!same(list(a.rest.security_opt), want)) v('security_opt', `security_opt is not the one before plus ${added.map((d) => d.option).join(', ')}`, added[0].rule);
   }
 
-  // everything else
-  for (const key of new Set([...Object.keys(b.rest), ...Object.keys(a.rest)]))
-    if (!(key === 'security_opt' && added.length) && !same(b.rest[key], a.rest[key])) v(key, `${key} changed`);
+  // everything else: as it was, but for the declared values
+  const sets = of('attribute-set');
+  const expected = withDeclared(b.rest, sets, a.rest);
+  for (const key of new Set([...Object.keys(b.rest), ...Object.keys(a.rest), ...Object.keys(expected)])) {
+    if (key === 'security_opt' && added.length) continue;
+    const mine = sets.filter((d) => d.path[0] === key);
+    if (mine.length ? same(sortKeys(expected[key]), sortKeys(a.rest[key])) : same(expected[key], a.rest[key])) continue;
+    if (mine.length) v(key, `${key} is not what the declared change makes it`, mine[0].rule);
+    else v(key, `${key} changed`);
+  }
+}
+
+const valueAt = (o: unknown, path: readonly (string | number)[]): unknown =>
+  path.reduce<unknown>((n, k) => (n && typeof n === 'object' ? (n as Record<string | number, unknown>)[k] : undefined), o);
+
+const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
+
+/** A memory size in bytes (`512m`, `1g`, 268435456), or undefined. */
+function bytes(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  const m = typeof v === 'string' ? /^(\d+(?:\.\d+)?)\s*([kmg]?b?)$/i.exec(v.trim()) : null;
+  return m ? Math.round(Number(m[1]) * UNITS[m[2].toLowerCase()]) : undefined;
+}
+
+/** `rest` with the declared values set (removed list items leave their list; an attribute left empty is absent). */
+function withDeclared(rest: Obj, sets: readonly Extract<Declared, { kind: 'attribute-set' }>[], actual: Obj): Obj {
+  if (!sets.length) return rest;
+  const out = JSON.parse(JSON.stringify(rest)) as Obj;
+  // values first, then removals, list items from the last index down so indexes stay valid
+  const ordered = [...sets].sort((x, y) => {
+    if ((x.value === undefined) !== (y.value === undefined)) return x.value === undefined ? 1 : -1;
+    const [xi, yi] = [x.path[x.path.length - 1], y.path[y.path.length - 1]];
+    return typeof xi === 'number' && typeof yi === 'number' ? yi - xi : 0;
+  });
+  for (const d of ordered) {
+    let node: unknown = out;
+    const last = d.path[d.path.length - 1];
+    // a short-form port the view could not read (an unknown variable): its address goes in front
+    const parent = valueAt(out, d.path.slice(0, -1));
+    if (last === 'host_ip' && typeof parent === 'string' && typeof d.value === 'string') {
+      const holder = valueAt(out, d.path.slice(0, -2)) as Record<string | number, unknown>;
+      holder[d.path[d.path.length - 2]] = `${d.value}:${parent.replace(/^(0\.0\.0\.0:|\[::\]:|:::)/, '')}`;
+      continue;
+    }
+    for (const [i, step] of d.path.slice(0, -1).entries()) {
+      const holder = node as Record<string | number, unknown>;
+      if (typeof holder[step] !== 'object' || holder[step] === null) {
+        if (d.value === undefined) break;
+        holder[step] = typeof d.path[i + 1] === 'number' ? [] : {};
+      }
+      node = holder[step];
+    }
+    if (Array.isArray(node) && typeof last === 'number' && d.value === undefined) node.splice(last, 1);
+    else if (d.value === undefined) delete (node as Record<string | number, unknown>)[last];
+    else {
+      // a size holds when the container gets as many bytes (Compose writes `512m` as 536870912)
+      const got = valueAt(actual, d.path);
+      (node as Record<string | number, unknown>)[last] = got !== undefined && bytes(got) !== undefined && bytes(got) === bytes(d.value) ? got : d.value;
+    }
+  }
+  for (const key of new Set(sets.map((d) => String(d.path[0])))) {
+    const val = out[key];
+    if ((Array.isArray(val) && !val.length) || (val && typeof val === 'object' && !Object.keys(val).length)) delete out[key];
+  }
+  return out;
 }
 
 /** Shell texts of a service that read its environment: healthcheck test, command, entrypoint. */

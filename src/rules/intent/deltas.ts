@@ -61,7 +61,22 @@ export interface SecurityOptAdded {
   option: string;
 }
 
-export type Delta = SecretDelivers | VolumeMounted | NetworksChanged | ContainerNameRemoved | ImageChanged | SecurityOptAdded;
+/**
+ * One value among the service's other attributes (`logging`, `restart`, `mem_limit`, `deploy`,
+ * `ports`...: everything view.ts compares whole) becomes `value`, in the normal form; the path
+ * starts with the attribute (`['logging', 'options', 'max-size']`, `['ports', 0, 'host_ip']`).
+ * `value` undefined removes it (a list item leaves the list; an attribute left empty is absent).
+ * Everything else of the attribute stays as it was.
+ */
+export interface AttributeSet {
+  kind: 'attribute-set';
+  env: string;
+  service: string;
+  path: (string | number)[];
+  value: unknown;
+}
+
+export type Delta = SecretDelivers | VolumeMounted | NetworksChanged | ContainerNameRemoved | ImageChanged | SecurityOptAdded | AttributeSet;
 
 /** A declared delta and the rule whose fix declared it. */
 export type Intent = Delta & { rule: string };
@@ -80,6 +95,7 @@ export const networksChanged = (s: Scope, networks: string[]): NetworksChanged =
 export const containerNameRemoved = (s: Scope): ContainerNameRemoved => ({ kind: 'container-name-removed', ...s });
 export const imageChanged = (s: Scope, image: string): ImageChanged => ({ kind: 'image-changed', ...s, image });
 export const securityOptAdded = (s: Scope, option: string): SecurityOptAdded => ({ kind: 'security-opt-added', ...s, option });
+export const attributeSet = (s: Scope, path: (string | number)[], value: unknown): AttributeSet => ({ kind: 'attribute-set', ...s, path, value });
 
 /** One line per delta, for reports (never a value). */
 export function describeDelta(d: Delta): string {
@@ -96,5 +112,7 @@ export function describeDelta(d: Delta): string {
       return `${d.env}/${d.service}: image ${d.image}`;
     case 'security-opt-added':
       return `${d.env}/${d.service}: security_opt ${d.option}`;
+    case 'attribute-set':
+      return `${d.env}/${d.service}: ${d.path.join('.')} ${d.value === undefined ? 'removed' : 'set'}`;
   }
 }

@@ -17,6 +17,7 @@
 import path from 'node:path';
 import { mergeFiles, normalize } from '../../core/merge/index.js';
 import { resolveExtendsFile } from '../../core/project.js';
+import { parsePortConfig } from '../../core/merge/syntax.js';
 import { ComposemodError } from '../../core/errors.js';
 import { isObj, strings, type Obj } from '../../core/plain.js';
 import { parseDotenv } from '../util/dotenv.js';
@@ -125,7 +126,7 @@ export function evaluateEnvironment(env: EnvironmentInput, read: ReadFile): Envi
   const topVolumes = section('volumes');
 
   for (const [name, raw] of Object.entries(section('services'))) {
-    const svc = isObj(raw) ? raw : {};
+    const svc: Obj = isObj(raw) ? { ...raw, ...(Array.isArray(raw.ports) ? { ports: longPorts(raw.ports) } : {}) } : {};
     const environment = new Map<string, string | null>();
     for (const ef of Array.isArray(svc.env_file) ? svc.env_file : []) {
       const p = isObj(ef) ? ef.path : ef;
@@ -179,6 +180,22 @@ export function evaluateEnvironment(env: EnvironmentInput, read: ReadFile): Envi
     view.services.set(name, containerView(name, svc, { environment, secrets, networks, volumes }));
   }
   return view;
+}
+
+/**
+ * A ports list a variable kept in its short form (the merge cannot parse `${PORT}:80`), in the
+ * long form once interpolated, as Compose reads it; an item that still does not parse stays.
+ */
+function longPorts(ports: unknown[]): unknown[] {
+  if (ports.every(isObj)) return ports;
+  return ports.flatMap((p) => {
+    if (typeof p !== 'string' && typeof p !== 'number') return [p];
+    try {
+      return parsePortConfig(String(p)).map((x) => ({ protocol: 'tcp', mode: 'ingress', ...x }));
+    } catch {
+      return [p];
+    }
+  });
 }
 
 /** A service's view from its merged model and what was resolved of it; the rest is compared whole. */
