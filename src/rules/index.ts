@@ -12,6 +12,8 @@ const registry: readonly (readonly [id: string, load: () => Promise<{ default: R
   ['secrets', () => import('./secrets.js')],
   ['container-name-replicas', () => import('./container-name-replicas.js')],
   ['network-split', () => import('./network-split.js')],
+  ['healthcheck', () => import('./healthcheck.js')],
+  ['depends-on-healthy', () => import('./depends-on-healthy.js')],
   ['pin-images', () => import('./pin-images.js')],
   ['unused-suppression', async () => ({ default: (await import('./unused-suppression.js')).unusedSuppressionRule })],
 ];

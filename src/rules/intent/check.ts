@@ -29,6 +29,14 @@ type Declared = Delta & { rule?: string };
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
+/** `actual` contains `wanted`: every key of a mapping (recursively), every item of a list, else equal. */
+function contains(actual: unknown, wanted: unknown): boolean {
+  if (Array.isArray(wanted)) return Array.isArray(actual) && wanted.every((w) => actual.some((a) => contains(a, w)));
+  if (wanted !== null && typeof wanted === 'object')
+    return actual !== null && typeof actual === 'object' && !Array.isArray(actual) && Object.entries(wanted).every(([k, w]) => contains((actual as Obj)[k], w));
+  return same(actual, wanted);
+}
+
 /** Compares every environment (matched by name) and returns what was not declared or did not hold. */
 export function checkIntent(
   before: readonly EnvironmentView[],
@@ -151,6 +159,7 @@ function compareService(env: string, b: ContainerView, a: ContainerView, deltas:
     const am = a.volumes.get(target);
     if (same(bm, am)) continue;
     if (!bm && am && am.type === 'volume' && mounts.some((d) => d.target === target && d.volume === am.source)) continue;
+    if (!bm && am && am.type === 'tmpfs' && of('attribute-set').some((d) => d.key === 'tmpfs' && Array.isArray(d.value) && d.value.includes(target))) continue;
     v(`volumes[${target}]`, !bm ? 'a mount appeared' : !am ? 'a mount disappeared' : 'what is mounted there changed');
   }
   for (const d of mounts) {
@@ -165,9 +174,11 @@ function compareService(env: string, b: ContainerView, a: ContainerView, deltas:
     v('networks', 'the attached networks changed');
   for (const d of nets) if (!same([...d.networks].sort(), sorted(a.networks))) v('networks', `the service is not attached to exactly ${d.networks.join(', ')}`, d.rule);
 
-  // everything else
+  // everything else: compared whole, unless a declared attribute-set covers the key
+  const attributes = of('attribute-set');
   for (const key of new Set([...Object.keys(b.rest), ...Object.keys(a.rest)]))
-    if (!same(b.rest[key], a.rest[key])) v(key, `${key} changed`);
+    if (!same(b.rest[key], a.rest[key]) && !attributes.some((d) => d.key === key)) v(key, `${key} changed`);
+  for (const d of attributes) if (!contains(a.rest[d.key], d.value)) v(d.key, `${d.key} does not have what the fix declared`, d.rule);
 }
 
 /** Shell texts of a service that read its environment: healthcheck test, command, entrypoint. */

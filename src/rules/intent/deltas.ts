@@ -53,7 +53,21 @@ export interface ImageChanged {
   image: string;
 }
 
-export type Delta = SecretDelivers | VolumeMounted | NetworksChanged | ContainerNameRemoved | ImageChanged;
+/**
+ * A service attribute the intent view compares whole (`healthcheck`, `depends_on`, `read_only`,
+ * `tmpfs`, `cap_drop`, `cap_add`...) changes, and afterwards contains `value` (normal form,
+ * interpolated): a mapping contains every key given (recursively), a list every item given.
+ * A `tmpfs` delta also allows tmpfs mounts to appear at the targets it lists.
+ */
+export interface AttributeSet {
+  kind: 'attribute-set';
+  env: string;
+  service: string;
+  key: string;
+  value: unknown;
+}
+
+export type Delta = SecretDelivers | VolumeMounted | NetworksChanged | ContainerNameRemoved | ImageChanged | AttributeSet;
 
 /** A declared delta and the rule whose fix declared it. */
 export type Intent = Delta & { rule: string };
@@ -71,6 +85,7 @@ export const volumeMounted = (s: Scope, target: string, volume: string): VolumeM
 export const networksChanged = (s: Scope, networks: string[]): NetworksChanged => ({ kind: 'networks-changed', ...s, networks });
 export const containerNameRemoved = (s: Scope): ContainerNameRemoved => ({ kind: 'container-name-removed', ...s });
 export const imageChanged = (s: Scope, image: string): ImageChanged => ({ kind: 'image-changed', ...s, image });
+export const attributeSet = (s: Scope, key: string, value: unknown): AttributeSet => ({ kind: 'attribute-set', ...s, key, value });
 
 /** One line per delta, for reports (never a value). */
 export function describeDelta(d: Delta): string {
@@ -85,5 +100,7 @@ export function describeDelta(d: Delta): string {
       return `${d.env}/${d.service}: container_name removed`;
     case 'image-changed':
       return `${d.env}/${d.service}: image ${d.image}`;
+    case 'attribute-set':
+      return `${d.env}/${d.service}: ${d.key} set`;
   }
 }
