@@ -132,7 +132,9 @@ const rule: Rule = {
         const reached = envsUsing(project, file, service);
         const w = writtenIn(file, service);
         const depPath: Path = w.form === 'list' ? ['services', service, 'depends_on', w.items.indexOf(dep)] : ['services', service, 'depends_on', dep];
-        const at: Path = w.form === 'list' && w.items.includes(dep) ? depPath : w.form === 'map' && dep in w.entries ? depPath : ['services', service];
+        const entry = w.form === 'map' ? w.entries[dep] : undefined;
+        const at: Path =
+          w.form === 'list' && w.items.includes(dep) ? depPath : isObj(entry) && 'condition' in entry ? [...depPath, 'condition'] : w.form === 'map' && dep in w.entries ? depPath : ['services', service];
         const blocker = editBlocker(file, w.form === 'none' ? ['services', service] : ['services', service, 'depends_on']) ?? (w.form === 'map' ? editBlocker(file, depPath) : null);
         const message = `${service} starts as soon as ${dep} has started, not when it is ready; ${dep} has a healthcheck, so depends_on can wait for it (condition: service_healthy)`;
         if (blocker || (w.form === 'list' && !isSeq(nodeAt(file.source, ['services', service, 'depends_on'])?.node))) {

@@ -15,6 +15,7 @@ const registry: readonly (readonly [id: string, load: () => Promise<{ default: R
   ['healthcheck', () => import('./healthcheck.js')],
   ['depends-on-healthy', () => import('./depends-on-healthy.js')],
   ['pin-images', () => import('./pin-images.js')],
+  ['image-major-drift', () => import('./image-major-drift.js')],
   ['unused-suppression', async () => ({ default: (await import('./unused-suppression.js')).unusedSuppressionRule })],
 ];
 
