@@ -25,6 +25,8 @@ import { serviceOrder, servicesOf } from './lib/services.js';
 import { placePerEnvironment } from './lib/env-placement.js';
 import { addToService, editBlocker, ownerOf } from './place.js';
 import { interpolate } from './util/interpolation.js';
+import { variableLookup } from './intent/view.js';
+import path from 'node:path';
 
 /** The healthcheck the fix writes for a probe (keys in the order users write them). */
 export function healthcheckFor(probe: Extract<HealthProbe, { kind: 'probe' }>): Record<string, unknown> {
@@ -131,8 +133,10 @@ const rule: Rule = {
         const value = healthcheckFor(p.want);
         addToService(fix.editor(p.file), p.file, service, 'healthcheck', value);
         // what the container gets: Compose's interpolation of what is written ($$ -> $)
-        const seen = { test: p.want.test.map((t) => interpolate(t, () => undefined)) };
-        for (const e of p.envs) fix.intend(attributeSet({ env: e.name, service }, 'healthcheck', seen));
+        for (const e of p.envs) {
+          const lookup = variableLookup(path.dirname(path.resolve(e.files[0].path)), e.envFiles, (f) => ctx.readFile(f));
+          fix.intend(attributeSet({ env: e.name, service }, 'healthcheck', { test: p.want.test.map((t) => interpolate(t, lookup)) }));
+        }
         fix.note({
           file: p.file.path,
           service,
