@@ -23,7 +23,8 @@ import { knownImage, type HealthProbe, type ServiceContext } from './data/images
 import { isObj, strings } from '../core/plain.js';
 import { serviceOrder, servicesOf } from './lib/services.js';
 import { placePerEnvironment } from './lib/env-placement.js';
-import { addToService, editBlocker, ownerOf } from './place.js';
+import { Unfixed } from './lib/unfixed.js';
+import { addToService, editBlocker } from './place.js';
 import { interpolate } from './util/interpolation.js';
 import { variableLookup } from './intent/view.js';
 import path from 'node:path';
@@ -75,14 +76,7 @@ const rule: Rule = {
     const { project } = ctx;
     const needs = new Map<string, Map<Environment, Probe>>();
     // findings without a fix: one per service, message and owning file
-    const other = new Map<string, { kind: string; message: string; file?: ComposeFile; service: string; envs: string[] }>();
-    const noFix = (kind: string, service: string, message: string, env: Environment): void => {
-      const file = ownerOf(env, service, 'image');
-      const key = `${kind}\0${service}\0${message}\0${file?.path ?? ''}`;
-      const o = other.get(key);
-      if (o) o.envs.push(env.name);
-      else other.set(key, { kind, message, file, service, envs: [env.name] });
-    };
+    const unfixed = new Unfixed();
     for (const env of project.environments) {
       const services = servicesOf(env.merged);
       for (const name of serviceOrder(env)) {
@@ -90,20 +84,19 @@ const rule: Rule = {
         if (svc.build !== undefined || hasHealthcheck(svc) || typeof svc.image !== 'string') continue;
         const { entry, ctx: sctx } = serviceContext(svc);
         if (!entry || !sctx) {
-          noFix('unknown-image', name, `${name} has no healthcheck, and composemod knows no probe for ${svc.image}; add one that checks it serves`, env);
+          unfixed.add('unknown-image', name, `${name} has no healthcheck, and composemod knows no probe for ${svc.image}; add one that checks it serves`, env);
           continue;
         }
         const probe = entry.entry.health?.(sctx) ?? { kind: 'unknown' as const, why: entry.entry.noHealth ?? 'the image offers nothing to probe with' };
         if (probe.kind === 'unknown') {
-          noFix('no-probe', name, `${name} (${entry.entry.id}) has no healthcheck, and none is added: ${probe.why}`, env);
+          unfixed.add('no-probe', name, `${name} (${entry.entry.id}) has no healthcheck, and none is added: ${probe.why}`, env);
           continue;
         }
         if (!needs.has(name)) needs.set(name, new Map());
         needs.get(name)!.set(env, probe);
       }
     }
-    for (const o of other.values())
-      ctx.report({ kind: o.kind, message: o.message, service: o.service, environments: o.envs, ...(o.file ? { file: o.file, path: ['services', o.service] } : {}) });
+    unfixed.report(ctx);
 
     for (const [service, byEnv] of needs) {
       const placements = placePerEnvironment(project, service, byEnv, (p) => JSON.stringify(p.test), (env) =>
