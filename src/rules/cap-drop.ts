@@ -15,7 +15,7 @@
  *   `cap_add` merge as sets across files, so an environment's own entries stay.
  */
 import type { Rule, RuleContext } from './types.js';
-import type { ComposeFile, Environment } from './project.js';
+import type { Environment } from './project.js';
 import { attributeSet } from './intent/deltas.js';
 import { knownImage } from './data/images.js';
 import { strings } from '../core/plain.js';

@@ -17,7 +17,7 @@
  *   merged mappings would mix its keys with the new ones.
  */
 import type { Rule, RuleContext } from './types.js';
-import type { ComposeFile, Environment } from './project.js';
+import type { Environment } from './project.js';
 import { attributeSet } from './intent/deltas.js';
 import { knownImage, type HealthProbe, type ServiceContext } from './data/images.js';
 import { isObj, strings } from '../core/plain.js';
@@ -25,7 +25,7 @@ import { serviceOrder, servicesOf } from './lib/services.js';
 import { placePerEnvironment } from './lib/env-placement.js';
 import { Unfixed } from './lib/unfixed.js';
 import { addToService, editBlocker } from './place.js';
-import { interpolate } from './util/interpolation.js';
+import { interpolate, UNKNOWN } from './util/interpolation.js';
 import { variableLookup } from './intent/view.js';
 import path from 'node:path';
 
@@ -54,6 +54,24 @@ export function healthcheckRuns(svc: Record<string, unknown>): boolean {
 }
 
 type Probe = Extract<HealthProbe, { kind: 'probe' }>;
+
+/**
+ * redis/valkey started with a configuration file or an ACL file: a password set there makes
+ * `ping` answer NOAUTH. The file is read when it is bind-mounted from the project; a
+ * `requirepass` in it, an ACL file, or a file that cannot be read means no probe.
+ */
+function configuredAuth(ctx: RuleContext, env: Environment, id: string, svc: Record<string, unknown>, sctx: ServiceContext): HealthProbe | undefined {
+  if (id !== 'redis' && id !== 'valkey') return undefined;
+  const args = sctx.command ?? [];
+  if (args.some((a) => a === '--aclfile' || a.startsWith('--aclfile='))) return { kind: 'unknown', why: 'users and passwords come from its ACL file' };
+  const conf = args.find((a) => /\.conf$/.test(a) && !a.startsWith('-'));
+  if (!conf) return undefined;
+  const mount = (Array.isArray(svc.volumes) ? svc.volumes : []).find((v): v is Record<string, unknown> => isObj(v) && v.target === conf && v.type === 'bind');
+  const text = mount && typeof mount.source === 'string' ? ctx.readFile(path.resolve(path.dirname(path.resolve(env.files[0].path)), mount.source)) : null;
+  if (text === null) return { kind: 'unknown', why: `its configuration file ${conf} may set a password (requirepass) composemod cannot read` };
+  if (/^\s*(requirepass|aclfile)\s/m.test(text)) return { kind: 'unknown', why: `its configuration file ${conf} sets a password (requirepass or aclfile)` };
+  return undefined;
+}
 
 const rule: Rule = {
   meta: {
@@ -87,7 +105,8 @@ const rule: Rule = {
           unfixed.add('unknown-image', name, `${name} has no healthcheck, and composemod knows no probe for ${svc.image}; add one that checks it serves`, env);
           continue;
         }
-        const probe = entry.entry.health?.(sctx) ?? { kind: 'unknown' as const, why: entry.entry.noHealth ?? 'the image offers nothing to probe with' };
+        const probe = configuredAuth(ctx, env, entry.entry.id, svc, sctx) ??
+          entry.entry.health?.(sctx) ?? { kind: 'unknown' as const, why: entry.entry.noHealth ?? 'the image offers nothing to probe with' };
         if (probe.kind === 'unknown') {
           unfixed.add('no-probe', name, `${name} (${entry.entry.id}) has no healthcheck, and none is added: ${probe.why}`, env);
           continue;
@@ -128,7 +147,9 @@ const rule: Rule = {
         // what the container gets: Compose's interpolation of what is written ($$ -> $)
         for (const e of p.envs) {
           const lookup = variableLookup(path.dirname(path.resolve(e.files[0].path)), e.envFiles, (f) => ctx.readFile(f));
-          fix.intend(attributeSet({ env: e.name, service }, 'healthcheck', { test: p.want.test.map((t) => interpolate(t, lookup)) }));
+          // a part that depends on a variable the run cannot see (the shell's) is not declared
+          const test = p.want.test.map((t) => interpolate(t, lookup)).filter((t) => !t.includes(UNKNOWN));
+          fix.intend(attributeSet({ env: e.name, service }, 'healthcheck', { test, retries: 5 }));
         }
         fix.note({
           file: p.file.path,

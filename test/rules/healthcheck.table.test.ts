@@ -89,6 +89,30 @@ ruleTester(healthcheck, {
       findings: [{ id: 'healthcheck/not-editable', line: 4, fixable: false }],
     },
     {
+      name: 'redis with a mounted configuration file: read; a requirepass there means no probe',
+      files: {
+        'compose.yaml':
+          'services:\n  a:\n    image: redis:7\n    command: ["redis-server", "/etc/redis.conf"]\n    volumes:\n      - ./a.conf:/etc/redis.conf:ro\n' +
+          '  b:\n    image: redis:7\n    command: ["redis-server", "/etc/redis.conf"]\n    volumes:\n      - ./b.conf:/etc/redis.conf:ro\n' +
+          '  c:\n    image: redis:7\n    command: ["redis-server", "/usr/local/etc/redis/redis.conf"]\n',
+        'a.conf': 'appendonly yes\n',
+        'b.conf': 'appendonly yes\nrequirepass s3cret\n',
+      },
+      env: { default: ['compose.yaml'] },
+      findings: [
+        { id: 'healthcheck', line: 2, fixable: true },
+        { id: 'healthcheck/no-probe', line: 7, fixable: false, message: 'sets a password' },
+        { id: 'healthcheck/no-probe', line: 12, fixable: false, message: 'may set a password' },
+      ],
+      output: {
+        'compose.yaml':
+          'services:\n  a:\n    image: redis:7\n    command: ["redis-server", "/etc/redis.conf"]\n    volumes:\n      - ./a.conf:/etc/redis.conf:ro\n' +
+          '    healthcheck:\n      test:\n        - "CMD-SHELL"\n        - "redis-cli ping | grep -q PONG"\n      interval: "10s"\n      timeout: "5s"\n      retries: 5\n      start_period: "30s"\n' +
+          '  b:\n    image: redis:7\n    command: ["redis-server", "/etc/redis.conf"]\n    volumes:\n      - ./b.conf:/etc/redis.conf:ro\n' +
+          '  c:\n    image: redis:7\n    command: ["redis-server", "/usr/local/etc/redis/redis.conf"]\n',
+      },
+    },
+    {
       name: 'a level from the config: notes off',
       code: 'services:\n  app:\n    image: acme/app:1\n',
       levels: { 'healthcheck/unknown-image': 'off' },
