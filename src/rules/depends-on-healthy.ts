@@ -18,7 +18,7 @@
  *   `service_healthy`.
  */
 import { isMap, isSeq } from 'yaml';
-import type { Fixer, Rule, RuleContext } from './types.js';
+import type { Rule, RuleContext } from './types.js';
 import type { ComposeFile, Environment } from './project.js';
 import { attributeSet } from './intent/deltas.js';
 import { isObj, strings } from '../core/plain.js';
@@ -99,18 +99,16 @@ const rule: Rule = {
       }
     }
 
-    // 2. place: one edit per (file, service), with the dependencies it makes wait
-    interface Edit {
+    // 2. place: the file each (service, dependency) is changed in
+    interface Spot {
       file: ComposeFile;
       service: string;
-      deps: { dep: string; fix: Fixer; envs: Environment[] }[];
+      dep: string;
+      /** Environments that want it there; `reached`: every environment the edit reaches (all want it). */
+      envs: Environment[];
+      reached: Environment[];
     }
-    const edits: Edit[] = [];
-    const editFor = (file: ComposeFile, service: string): Edit => {
-      let e = edits.find((x) => x.file === file && x.service === service);
-      if (!e) edits.push((e = { file, service, deps: [] }));
-      return e;
-    };
+    const spots: Spot[] = [];
     for (const { service, dep, envs } of needs.values()) {
       const wants = (e: Environment): boolean => envs.includes(e);
       const byFile = new Map<ComposeFile, Environment[]>();
@@ -128,58 +126,69 @@ const rule: Rule = {
         }
         byFile.set(file, [...(byFile.get(file) ?? []), env]);
       }
-      for (const [file, list] of byFile) {
-        const reached = envsUsing(project, file, service);
-        const w = writtenIn(file, service);
-        const depPath: Path = w.form === 'list' ? ['services', service, 'depends_on', w.items.indexOf(dep)] : ['services', service, 'depends_on', dep];
-        const entry = w.form === 'map' ? w.entries[dep] : undefined;
-        const at: Path =
-          w.form === 'list' && w.items.includes(dep) ? depPath : isObj(entry) && 'condition' in entry ? [...depPath, 'condition'] : w.form === 'map' && dep in w.entries ? depPath : ['services', service];
-        const blocker = editBlocker(file, w.form === 'none' ? ['services', service] : ['services', service, 'depends_on']) ?? (w.form === 'map' ? editBlocker(file, depPath) : null);
-        const message = `${service} starts as soon as ${dep} has started, not when it is ready; ${dep} has a healthcheck, so depends_on can wait for it (condition: service_healthy)`;
-        if (blocker || (w.form === 'list' && !isSeq(nodeAt(file.source, ['services', service, 'depends_on'])?.node))) {
-          ctx.report({ kind: 'not-editable', file, path: at, service, environments: list.map((e) => e.name), message: `${message}, but ${blocker ?? 'the list is not a plain sequence'}; change it by hand` });
-          continue;
-        }
-        const fix = ctx.report({ message, file, path: at, service, environments: reached.map((e) => e.name) });
-        if (fix) editFor(file, service).deps.push({ dep, fix, envs: reached });
-      }
+      for (const [file, list] of byFile) spots.push({ file, service, dep, envs: list, reached: envsUsing(project, file, service) });
     }
 
-    // 3. edit
-    for (const { file, service, deps } of edits) {
-      if (!deps.length) continue;
-      const svcPath = ['services', service];
-      const dPath = [...svcPath, 'depends_on'];
+    // 3. report and edit: a mapping entry on its own; a short-syntax list (or a new depends_on)
+    //    is one edit for every dependency it makes wait, so one finding
+    const groups = new Map<string, Spot[]>();
+    for (const sp of spots) {
+      const w = writtenIn(sp.file, sp.service);
+      const key = w.form === 'map' ? `${sp.file.path}\0${sp.service}\0${sp.dep}` : `${sp.file.path}\0${sp.service}`;
+      groups.set(key, [...(groups.get(key) ?? []), sp]);
+    }
+    for (const group of groups.values()) {
+      const { file, service } = group[0];
       const w = writtenIn(file, service);
-      const first = deps[0].fix.editor(file);
+      // in the order the file lists them
+      const deps = group.map((g) => g.dep).sort((a, b) => (w.form === 'list' ? w.items.indexOf(a) - w.items.indexOf(b) : 0));
+      const reached = [...new Set(group.flatMap((g) => g.reached))];
+      const dPath: Path = ['services', service, 'depends_on'];
+      const entry = w.form === 'map' ? w.entries[deps[0]] : undefined;
+      const at: Path =
+        w.form === 'list'
+          ? [...dPath, w.items.indexOf(deps[0])]
+          : isObj(entry) && 'condition' in entry
+            ? [...dPath, deps[0], 'condition']
+            : w.form === 'map' && deps[0] in w.entries
+              ? [...dPath, deps[0]]
+              : ['services', service];
+      const blocker =
+        editBlocker(file, w.form === 'none' ? ['services', service] : dPath) ??
+        (w.form === 'map' && deps[0] in w.entries ? editBlocker(file, [...dPath, deps[0]]) : null) ??
+        (w.form === 'list' && !isSeq(nodeAt(file.source, dPath)?.node) ? 'the list is not a plain sequence' : null);
+      const names = deps.join(', ');
+      const message = `${service} starts as soon as ${names} ${deps.length > 1 ? 'have' : 'has'} started, not when ${deps.length > 1 ? 'they are' : 'it is'} ready; ${names} ${deps.length > 1 ? 'have healthchecks' : 'has a healthcheck'}, so depends_on can wait (condition: service_healthy)`;
+      if (blocker) {
+        ctx.report({ kind: 'not-editable', file, path: at, service, environments: [...new Set(group.flatMap((g) => g.envs))].map((e) => e.name), message: `${message}, but ${blocker}; change it by hand` });
+        continue;
+      }
+      const fix = ctx.report({ message, file, path: at, service, environments: reached.map((e) => e.name) });
+      if (!fix) continue;
+      const ed = fix.editor(file);
+      const healthy = new Set(deps);
       if (w.form === 'list') {
-        const fixed = new Set(deps.map((d) => d.dep));
         const map: Record<string, unknown> = {};
-        for (const item of w.items) map[item] = { condition: fixed.has(item) ? 'service_healthy' : 'service_started' };
-        first.setIn(dPath, map);
+        for (const item of w.items) map[item] = { condition: healthy.has(item) ? 'service_healthy' : 'service_started' };
+        ed.setIn(dPath, map);
       } else if (w.form === 'none') {
-        addToService(first, file, service, 'depends_on', Object.fromEntries(deps.map((d) => [d.dep, { condition: 'service_healthy' }])));
+        addToService(ed, file, service, 'depends_on', Object.fromEntries(deps.map((d) => [d, { condition: 'service_healthy' }])));
+      } else {
+        const dep = deps[0];
+        const ePath = [...dPath, dep];
+        const node = nodeAt(file.source, ePath)?.node;
+        if (!(dep in w.entries)) ed.insertPair(dPath, dep, { condition: 'service_healthy' });
+        else if (isObj(entry) && 'condition' in entry) ed.replaceScalar([...ePath, 'condition'], 'service_healthy');
+        else if (isMap(node) && node.items.length) ed.insertPair(ePath, 'condition', 'service_healthy', { before: String((node.items[0].key as { value?: unknown }).value) });
+        else ed.setIn(ePath, { condition: 'service_healthy' });
       }
-      for (const { dep, fix, envs } of deps) {
-        if (w.form === 'map') {
-          const ed = fix.editor(file);
-          const entry = w.entries[dep];
-          const ePath = [...dPath, dep];
-          const node = nodeAt(file.source, ePath)?.node;
-          if (!(dep in w.entries)) ed.insertPair(dPath, dep, { condition: 'service_healthy' });
-          else if (isObj(entry) && 'condition' in entry) ed.replaceScalar([...ePath, 'condition'], 'service_healthy');
-          else if (isMap(node) && node.items.length) ed.insertPair(ePath, 'condition', 'service_healthy', { before: String((node.items[0].key as { value?: unknown }).value) });
-          else ed.setIn(ePath, { condition: 'service_healthy' });
-        }
-        for (const e of envs) fix.intend(attributeSet({ env: e.name, service }, 'depends_on', { [dep]: { condition: 'service_healthy' } }));
-        fix.note({
-          file: file.path,
-          service,
-          message: `depends_on ${dep}: condition service_healthy${project.environments.length > 1 ? ` (environments: ${envs.map((e) => e.name).join(', ')})` : ''}`,
-          reason: `${dep} has a healthcheck; ${service} now starts once ${dep} reports healthy, not as soon as its container starts`,
-        });
-      }
+      for (const e of reached) for (const dep of deps) fix.intend(attributeSet({ env: e.name, service }, 'depends_on', { [dep]: { condition: 'service_healthy' } }));
+      fix.note({
+        file: file.path,
+        service,
+        message: `depends_on ${names}: condition service_healthy${project.environments.length > 1 ? ` (environments: ${reached.map((e) => e.name).join(', ')})` : ''}`,
+        reason: `${names} ${deps.length > 1 ? 'have healthchecks' : 'has a healthcheck'}; ${service} now starts once ${deps.length > 1 ? 'they report' : `${names} reports`} healthy, not as soon as ${deps.length > 1 ? 'their containers start' : 'its container starts'}`,
+      });
     }
   },
 };

@@ -23,6 +23,12 @@ ruleTester(rule, {
       output: `services:\n  app:\n    image: acme/app:1\n    depends_on:\n      db:\n        condition: service_healthy\n      cache:\n        condition: service_started\n${DB}  cache:\n    image: memcached:1\n`,
     },
     {
+      name: 'short syntax with two dependencies that have healthchecks: one list, one finding, one edit',
+      code: `services:\n  app:\n    image: acme/app:1\n    depends_on: [db, cache]\n${DB}  cache:\n    image: redis:7\n    healthcheck:\n      test: ["CMD", "redis-cli", "ping"]\n`,
+      findings: [{ id: 'depends-on-healthy', line: 4, fixable: true, message: 'app starts as soon as db, cache have started' }],
+      output: `services:\n  app:\n    image: acme/app:1\n    depends_on:\n      db:\n        condition: service_healthy\n      cache:\n        condition: service_healthy\n${DB}  cache:\n    image: redis:7\n    healthcheck:\n      test: ["CMD", "redis-cli", "ping"]\n`,
+    },
+    {
       name: 'long syntax: only the condition changes, restart is kept',
       code: `services:\n  app:\n    image: acme/app:1\n    depends_on:\n      db:\n        condition: service_started # was\n        restart: true\n${DB}`,
       findings: [{ id: 'depends-on-healthy', line: 6, fixable: true }],
