@@ -4,6 +4,10 @@
  * ../shared/corpus: `check` and `fix` never crash, no fix is refused by the intent check, a
  * second fix changes nothing, and `docker compose config` accepts every environment after the
  * fixes that it accepted before, differing only as declared. Prints the counts per rule.
+ * About 15 minutes on 2 cores, so it runs only when asked:
+ *   COMPOSEMOD_CONTAINER_CORPUS=1 npx vitest run test/rules/corpus-container-rules.test.ts
+ * (the corpus suites of every rule, test/fix-corpus.test.ts and test/intent/corpus.test.ts,
+ * run these rules too).
  */
 import { describe, it, expect } from 'vitest';
 import { rmSync } from 'node:fs';
@@ -17,14 +21,16 @@ import { sharedPresent, sharedSkipMessage } from '../helpers/shared.js';
 import { corpusProjects, addMissingEnvFiles } from '../helpers/fix-projects.js';
 import { configs, referee } from '../helpers/referee.js';
 
-if (!sharedPresent) console.log(sharedSkipMessage);
+const asked = process.env.COMPOSEMOD_CONTAINER_CORPUS === '1';
+if (!asked) console.log('container rules corpus run skipped: set COMPOSEMOD_CONTAINER_CORPUS=1 to run it');
+else if (!sharedPresent) console.log(sharedSkipMessage);
 else if (!dockerCompose) console.log(referenceSkipMessage);
 
 const IDS = ['healthcheck', 'depends-on-healthy', 'read-only', 'cap-drop', 'image-major-drift'];
 const all = await loadRules(IDS);
 const runs: [string, Rule[]][] = [...all.map((r): [string, Rule[]] => [r.meta.id, [r]]), ['healthcheck+depends-on-healthy', all.filter((r) => r.meta.id === 'healthcheck' || r.meta.id === 'depends-on-healthy')]];
 
-describe.skipIf(!sharedPresent)('container rules over the corpus', () => {
+describe.skipIf(!sharedPresent || !asked)('container rules over the corpus', () => {
   for (const [name, rules] of runs)
     it(`${name}: no crash, no refusal, idempotent, docker compose accepts every output`, { timeout: 1_800_000 }, async () => {
       const counts = { projects: 0, invalid: 0, findings: 0, fixable: 0, fixes: 0, changed: 0, compared: 0, refusedBefore: 0 };
