@@ -57,6 +57,17 @@ function conditionOwner(env: Environment, service: string, dep: string): Compose
   );
 }
 
+/** Why a short-syntax list cannot be rewritten as a mapping: not a plain sequence, or comments a rewrite would lose. */
+function listProblem(file: ComposeFile, path: Path): string | null {
+  const ref = nodeAt(file.source, path);
+  if (!ref || !isSeq(ref.node) || !ref.range) return 'the list is not a plain sequence';
+  // a comment after a flow list's `]` is kept (it moves after `depends_on:`); one inside is not
+  const text = file.source.text;
+  const eol = text.indexOf('\n', ref.range[1]);
+  const end = ref.node.flow ? ref.range[1] : eol === -1 ? text.length : eol;
+  return text.slice(ref.range[0], end).includes('#') ? 'the list holds comments that rewriting it as a mapping would lose' : null;
+}
+
 interface Need {
   service: string;
   dep: string;
@@ -156,7 +167,7 @@ const rule: Rule = {
       const blocker =
         editBlocker(file, w.form === 'none' ? ['services', service] : dPath) ??
         (w.form === 'map' && deps[0] in w.entries ? editBlocker(file, [...dPath, deps[0]]) : null) ??
-        (w.form === 'list' && !isSeq(nodeAt(file.source, dPath)?.node) ? 'the list is not a plain sequence' : null);
+        (w.form === 'list' ? listProblem(file, dPath) : null);
       const names = deps.join(', ');
       const message = `${service} starts as soon as ${names} ${deps.length > 1 ? 'have' : 'has'} started, not when ${deps.length > 1 ? 'they are' : 'it is'} ready; ${names} ${deps.length > 1 ? 'have healthchecks' : 'has a healthcheck'}, so depends_on can wait (condition: service_healthy)`;
       if (blocker) {
