@@ -54,7 +54,8 @@ describe('composemod fix: output', () => {
     const before = snapshot(dir);
     const r = await cli(['fix', '--dry-run'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout.startsWith('diff --git a/docker-compose.yml b/docker-compose.yml\n')).toBe(true);
+    // the diff, after the note on masked values when a hunk shows one
+    expect(r.stdout.replace(/^(# composemod: .*\n|# `composemod fix --patch.*\n)*/, '').startsWith('diff --git a/docker-compose.yml b/docker-compose.yml\n')).toBe(true);
     expect(r.stdout).toContain('+      - cache_data:/data');
     expect(r.stdout).not.toMatch(/why: |add-volumes: \d+ change/);
     expect(r.stderr).toMatch(/add-volumes: \d+ change/);

@@ -20,6 +20,10 @@ const registry: readonly (readonly [id: string, load: () => Promise<{ default: R
   ['depends-on-disabled', () => import('./depends-on-disabled.js')],
   ['datastore-ports', () => import('./datastore-ports.js')],
   ['network-split', () => import('./network-split.js')],
+  ['healthcheck', () => import('./healthcheck.js')],
+  ['depends-on-healthy', () => import('./depends-on-healthy.js')],
+  ['read-only', () => import('./read-only.js')],
+  ['cap-drop', () => import('./cap-drop.js')],
   ['duplicate-entries', () => import('./duplicate-entries.js')],
   ['quote-ports', () => import('./quote-ports.js')],
   ['no-new-privileges', () => import('./no-new-privileges.js')],
@@ -35,6 +39,7 @@ const registry: readonly (readonly [id: string, load: () => Promise<{ default: R
   ['credentials-in-url', () => import('./credentials-in-url.js')],
   ['mount-propagation', () => import('./mount-propagation.js')],
   ['pin-images', () => import('./pin-images.js')],
+  ['image-major-drift', () => import('./image-major-drift.js')],
   ['unused-suppression', async () => ({ default: (await import('./unused-suppression.js')).unusedSuppressionRule })],
 ];
 

@@ -203,7 +203,10 @@ describe('one repository (runRepository)', () => {
     const root = tempRoot('unit');
     const repo = makeRepo(path.join(root, 'msg'), { 'compose.yaml': 'services:\n  cache:\n    image: redis:7.2.4\n' });
     const { record: r } = await withGitIdentity(() =>
-      runRepository({ dir: repo, key: 'msg' }, settings({ root, commit: { branch: 'chore/volumes', message: 'chore: keep redis data', allowDirty: false } })),
+      runRepository(
+        { dir: repo, key: 'msg' },
+        settings({ root, commandOptions: { only: 'add-volumes' }, commit: { branch: 'chore/volumes', message: 'chore: keep redis data', allowDirty: false } }),
+      ),
     );
     expect(r.status).toBe('changed');
     expect(r.commit!.branch).toBe('chore/volumes');

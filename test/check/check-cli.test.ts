@@ -78,7 +78,10 @@ describe('composemod check: merge-aware findings', () => {
     expect((await cli(['check', '--fail-on', 'error'], { cwd: dir })).code).toBe(0);
     expect((await cli(['check', '--fail-on', 'error', '--max-warnings', '0'], { cwd: dir })).code).toBe(1);
     expect((await cli(['check', '--fail-on', 'error', '--max-warnings', '5'], { cwd: dir })).code).toBe(0);
-    const clean = project({ 'compose.yaml': 'services:\n  web:\n    image: nginx:1.27.3\n    security_opt: [no-new-privileges:true]\n' });
+    const clean = project({
+      'compose.yaml':
+        'services:\n  web:\n    image: nginx:1.27.3\n    read_only: true\n    cap_drop: [ALL]\n    security_opt: [no-new-privileges:true]\n    healthcheck:\n      test: ["CMD", "nginx", "-t"]\n',
+    });
     const ok = await cli(['check'], { cwd: clean });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toBe('no findings in 1 file\n');

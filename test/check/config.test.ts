@@ -53,7 +53,7 @@ describe('config file: where it is found', () => {
 
 describe('config file: what it sets', () => {
   it('levels: off turns a rule off in check and fix; a kind gets its own level', async () => {
-    const dir = project({ 'compose.yaml': 'services:\n  cache:\n    image: redis:latest\n', 'composemod.config.yaml': 'rules:\n  add-volumes: off\n  no-new-privileges: off\n  pin-images/no-pin-source: note\n' });
+    const dir = project({ 'compose.yaml': 'services:\n  cache:\n    image: redis:latest\n', 'composemod.config.yaml': 'rules:\n  add-volumes: off\n  healthcheck: off\n  read-only: off\n  cap-drop: off\n  no-new-privileges: off\n  pin-images/no-pin-source: note\n' });
     expect(await ids(dir)).toEqual(['pin-images/no-pin-source:note']);
     const r = await cli(['fix'], { cwd: dir });
     expect(r.stderr).toContain('nothing to change');

@@ -26,6 +26,13 @@ function read(p: string): string | null {
   }
 }
 
+function unescapeDollars(v: unknown): unknown {
+  if (typeof v === 'string') return v.replace(/\$\$/g, '$');
+  if (Array.isArray(v)) return v.map(unescapeDollars);
+  if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unescapeDollars(x)]));
+  return v;
+}
+
 /** What each container gets, from Compose's own `config --format json` output. */
 export function refereeView(name: string, dir: string, json: Obj, envFiles?: string[]): EnvironmentView {
   const vars = new Map<string, string>();
@@ -34,10 +41,11 @@ export function refereeView(name: string, dir: string, json: Obj, envFiles?: str
   const topSecrets = isObj(json.secrets) ? json.secrets : {};
   const services = new Map<string, ContainerView>();
   for (const [svcName, raw] of Object.entries(isObj(json.services) ? json.services : {})) {
-    const svc = isObj(raw) ? raw : {};
-    const environment = new Map<string, string | null>();
     // `config` writes its output to be loaded again: a `$` the container gets is written `$$`
-    for (const [k, v] of Object.entries(isObj(svc.environment) ? svc.environment : {})) environment.set(k, v === null ? null : String(v).replace(/\$\$/g, '$'));
+    // (in the environment, and in every other string: healthcheck tests, commands)
+    const svc = unescapeDollars(isObj(raw) ? raw : {}) as Obj;
+    const environment = new Map<string, string | null>();
+    for (const [k, v] of Object.entries(isObj(svc.environment) ? svc.environment : {})) environment.set(k, v === null ? null : String(v));
     const secrets = new Map<string, MountedSecret>();
     for (const s of Array.isArray(svc.secrets) ? svc.secrets : []) {
       if (!isObj(s) || typeof s.source !== 'string') continue;

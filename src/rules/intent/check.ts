@@ -30,6 +30,14 @@ type Declared = Delta & { rule?: string };
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
+/** `actual` contains `wanted`: every key of a mapping (recursively), every item of a list, else equal. */
+function contains(actual: unknown, wanted: unknown): boolean {
+  if (Array.isArray(wanted)) return Array.isArray(actual) && wanted.every((w) => actual.some((a) => contains(a, w)));
+  if (wanted !== null && typeof wanted === 'object')
+    return actual !== null && typeof actual === 'object' && !Array.isArray(actual) && Object.entries(wanted).every(([k, w]) => contains((actual as Obj)[k], w));
+  return same(actual, wanted);
+}
+
 /** Compares every environment (matched by name) and returns what was not declared or did not hold. */
 export function checkIntent(
   before: readonly EnvironmentView[],
@@ -152,6 +160,7 @@ function compareService(env: string, b: ContainerView, a: ContainerView, deltas:
     const am = a.volumes.get(target);
     if (same(bm, am)) continue;
     if (!bm && am && am.type === 'volume' && mounts.some((d) => d.target === target && d.volume === am.source)) continue;
+    if (!bm && am && am.type === 'tmpfs' && of('attribute-contains').some((d) => d.key === 'tmpfs' && Array.isArray(d.value) && d.value.includes(target))) continue;
     v(`volumes[${target}]`, !bm ? 'a mount appeared' : !am ? 'a mount disappeared' : 'what is mounted there changed');
   }
   for (const d of mounts) {
@@ -174,11 +183,16 @@ function compareService(env: string, b: ContainerView, a: ContainerView, deltas:
     if (!same(list(a.rest.security_opt), want)) v('security_opt', `security_opt is not the one before plus ${added.map((d) => d.option).join(', ')}`, added[0].rule);
   }
 
+  // attributes declared to contain a value afterwards (what else they hold may change)
+  const contained = of('attribute-contains');
+  for (const d of contained) if (!contains(a.rest[d.key], d.value)) v(d.key, `${d.key} does not have what the fix declared`, d.rule);
+
   // everything else: as it was, but for the declared values
   const sets = of('attribute-set');
   const expected = withDeclared(b.rest, sets, a.rest);
   for (const key of new Set([...Object.keys(b.rest), ...Object.keys(a.rest), ...Object.keys(expected)])) {
     if (key === 'security_opt' && added.length) continue;
+    if (contained.some((d) => d.key === key)) continue;
     const mine = sets.filter((d) => d.path[0] === key);
     if (mine.length ? same(sortKeys(expected[key]), sortKeys(a.rest[key])) : same(expected[key], a.rest[key])) continue;
     if (mine.length) v(key, `${key} is not what the declared change makes it`, mine[0].rule);

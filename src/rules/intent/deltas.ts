@@ -76,7 +76,22 @@ export interface AttributeSet {
   value: unknown;
 }
 
-export type Delta = SecretDelivers | VolumeMounted | NetworksChanged | ContainerNameRemoved | ImageChanged | SecurityOptAdded | AttributeSet;
+/**
+ * A service attribute the intent view compares whole (`healthcheck`, `depends_on`, `read_only`,
+ * `tmpfs`, `cap_drop`, `cap_add`...) changes, and afterwards contains `value` (normal form,
+ * interpolated): a mapping contains every key given (recursively), a list every item given.
+ * A `tmpfs` delta also allows tmpfs mounts to appear at the targets it lists. Looser than
+ * AttributeSet (what else the attribute holds may change): for additions such as a healthcheck.
+ */
+export interface AttributeContains {
+  kind: 'attribute-contains';
+  env: string;
+  service: string;
+  key: string;
+  value: unknown;
+}
+
+export type Delta = SecretDelivers | VolumeMounted | NetworksChanged | ContainerNameRemoved | ImageChanged | SecurityOptAdded | AttributeSet | AttributeContains;
 
 /** A declared delta and the rule whose fix declared it. */
 export type Intent = Delta & { rule: string };
@@ -96,6 +111,7 @@ export const containerNameRemoved = (s: Scope): ContainerNameRemoved => ({ kind:
 export const imageChanged = (s: Scope, image: string): ImageChanged => ({ kind: 'image-changed', ...s, image });
 export const securityOptAdded = (s: Scope, option: string): SecurityOptAdded => ({ kind: 'security-opt-added', ...s, option });
 export const attributeSet = (s: Scope, path: (string | number)[], value: unknown): AttributeSet => ({ kind: 'attribute-set', ...s, path, value });
+export const attributeContains = (s: Scope, key: string, value: unknown): AttributeContains => ({ kind: 'attribute-contains', ...s, key, value });
 
 /** One line per delta, for reports (never a value). */
 export function describeDelta(d: Delta): string {
@@ -114,5 +130,7 @@ export function describeDelta(d: Delta): string {
       return `${d.env}/${d.service}: security_opt ${d.option}`;
     case 'attribute-set':
       return `${d.env}/${d.service}: ${d.path.join('.')} ${d.value === undefined ? 'removed' : 'set'}`;
+    case 'attribute-contains':
+      return `${d.env}/${d.service}: ${d.key} set`;
   }
 }
