@@ -65,7 +65,10 @@ function listProblem(file: ComposeFile, path: Path): string | null {
   const text = file.source.text;
   const eol = text.indexOf('\n', ref.range[1]);
   const end = ref.node.flow ? ref.range[1] : eol === -1 ? text.length : eol;
-  return text.slice(ref.range[0], end).includes('#') ? 'the list holds comments that rewriting it as a mapping would lose' : null;
+  // from the key on: a comment line between `depends_on:` and the first item goes with the list too
+  const keyEnd = (ref.pair?.key as { range?: [number, number] } | null | undefined)?.range?.[1];
+  const start = keyEnd !== undefined && keyEnd < ref.range[0] ? keyEnd : ref.range[0];
+  return text.slice(start, end).includes('#') ? 'the list holds comments that rewriting it as a mapping would lose' : null;
 }
 
 interface Need {

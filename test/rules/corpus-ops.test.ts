@@ -40,9 +40,18 @@ async function accepted(target: ProjectTarget): Promise<Map<string, boolean>> {
   return out;
 }
 
+/**
+ * Every single file with COMPOSEMOD_FULL_CORPUS=1 (about 400 s on 2 cores); else every third
+ * one (a fixed sample, so a run is repeatable), beside every pair: the generic corpus suites
+ * (test/intent/corpus.test.ts) already run these fixes over the whole corpus as detected.
+ */
+const full = process.env.COMPOSEMOD_FULL_CORPUS === '1';
+if (!full) console.log('operational rules corpus run: every third single file (COMPOSEMOD_FULL_CORPUS=1 runs them all)');
+
 function projects(): { name: string; target: ProjectTarget; options: Record<string, unknown> }[] {
   const out: { name: string; target: ProjectTarget; options: Record<string, unknown> }[] = [];
-  for (const f of readdirSync(corpusSingle).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+  for (const [i, f] of readdirSync(corpusSingle).filter((n) => /\.ya?ml$/.test(n)).sort().entries()) {
+    if (!full && i % 3 !== 0) continue;
     const dir = mkdtempSync(path.join(tmpdir(), 'cm-ops-'));
     copyFileSync(path.join(corpusSingle, f), path.join(dir, 'compose.yaml'));
     out.push({

@@ -63,5 +63,10 @@ ruleTester(rule, {
       code: `x-app: &app\n  depends_on:\n    db:\n      condition: service_started\nservices:\n  app:\n    <<: *app\n    image: acme/app:1\n${DB}`,
       findings: [{ id: 'depends-on-healthy/not-editable', fixable: false }],
     },
+    {
+      name: 'a comment line between depends_on: and its first item would be lost by the rewrite: not editable (found by the fix property test)',
+      code: `services:\n  app:\n    image: acme/app:1\n    depends_on:\n      # the database first\n      - db\n${DB}`,
+      findings: [{ id: 'depends-on-healthy/not-editable', fixable: false }],
+    },
   ],
 });
