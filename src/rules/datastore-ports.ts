@@ -36,7 +36,13 @@ const samePort = (a: Obj, b: Obj): boolean =>
   String(a.protocol ?? 'tcp') === String(b.protocol ?? 'tcp');
 
 /** A variable's place in a short-form item, as a number (`${DB_PORT:-5432}:5432` reads as `1:5432`): to tell its shape. */
-const shapeOf = (raw: string): string => raw.replace(/\$\{[^}]*\}|\$[A-Za-z_]\w*/g, '1');
+const shapeOf = (raw: string): string =>
+  raw.replace(/\$\{[^}]*\}|\$[A-Za-z_]\w*/g, (v) => {
+    // a default holding an address (`${SQL_PORT:-127.0.0.1:13306}:3306`, mailcow) is that address and
+    // port: prefixing 127.0.0.1 would give Compose `127.0.0.1:127.0.0.1:13306` (found by the corpus referee)
+    const d = /^\$\{[A-Za-z_]\w*:?-(.*)\}$/.exec(v)?.[1];
+    return d !== undefined && d.includes(':') ? d : '1';
+  });
 
 /**
  * The merged `ports` items (long form, or the short form a variable kept), each with its long

@@ -67,5 +67,10 @@ ruleTester(rule, {
       code: 'services:\n  db:\n    image: mysql:8.4.3\n    ports:\n      - "${BIND_IP}:3306:3306"\n',
       findings: [],
     },
+    {
+      name: 'a variable whose default is an address and a port is left alone (mailcow: prefixing would give 127.0.0.1:127.0.0.1:13306)',
+      code: 'services:\n  db:\n    image: mysql:8.4.3\n    ports:\n      - "${SQL_PORT:-127.0.0.1:13306}:3306"\n',
+      findings: [],
+    },
   ],
 });

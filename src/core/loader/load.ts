@@ -63,7 +63,8 @@ export function loadYamlModel(ctx: LoadContext, config: ModelConfig, opts: StepO
   if (opts.defaults) dict = setDefaults(dict);
   if (opts.validate) inFile(config.files[config.files.length - 1], ctx, () => checkModel(dict));
   if (opts.resolvePaths) resolveRelativePaths(dict, { workingDir: config.workingDir, home: ctx.home });
-  resolveEnvironment(dict, config.environment);
+  // `config --no-interpolate` resolves no variable at all (Compose 2.40.3 prints `- FOO`, `FOO: null`)
+  resolveEnvironment(dict, opts.interpolate ? config.environment : new Map());
   return dict;
 }
 

@@ -213,7 +213,8 @@ export function loadProjectModel(opts: ProjectOptions): ProjectModel {
   if (!name) throw new ComposemodError('project name must not be empty');
   if (opts.normalize !== false) {
     model.name = name;
-    normalizeProject(model, env);
+    // without interpolation Compose resolves no environment value or build arg from the variables either
+    normalizeProject(model, interpolate ? env : new Map());
   }
   void isObj;
   return { name, projectDir, files, environment: env, profiles: inputs.profiles, interpolated: interpolate, composeVersion: version, model, sources: ctx.sources };
