@@ -23,7 +23,7 @@ import path from 'node:path';
 import type { Rule, RuleContext, Severity } from './types.js';
 import type { ComposeFile, Environment } from './project.js';
 import { volumeMounted } from './intent/deltas.js';
-import { parseDotenv } from './util/dotenv.js';
+import { activeProfiles } from './lib/environments.js';
 import { dataPathOf, type DataPath, type StatefulImage } from './data/stateful-images.js';
 import { asNumber, isObj, strings, type Obj } from '../core/plain.js';
 import { fileHasService, sectionOf, serviceOf, serviceOrder, servicesOf } from './lib/services.js';
@@ -89,12 +89,6 @@ function coverage(services: Record<string, Obj>, name: string, path: string): Co
   const inside = mounts.find((m) => clean(m.target).startsWith(`${path}/`));
   if (inside) return { state: 'inside', mount: inside };
   return { state: 'missing' };
-}
-
-/** Profiles enabled without a flag: `COMPOSE_PROFILES` in the project's .env. */
-function activeProfiles(ctx: RuleContext): Set<string> {
-  const v = parseDotenv(ctx.readFile('.env') ?? '').get('COMPOSE_PROFILES')?.value;
-  return new Set((v ?? '').split(',').map((p) => p.trim()).filter(Boolean));
 }
 
 /** Images whose Dockerfile declares a VOLUME at the data directory (their data sits in an anonymous volume today). */
